@@ -1,0 +1,214 @@
+"""Demo site tree, taxonomy and articles."""
+
+from datetime import date
+
+from wagtail.models import Page, Site
+
+from .factories import ArticleIndexPageFactory, ArticlePageFactory, StandardPageFactory, site_home
+from .models import ArticlePage, HomePage, SiteSettings
+
+ARTICLES = [
+    (
+        "Three habits for faculty meetings that improve math teaching",
+        "Use meeting time to do math together, look at student work and build a culture where adults take learning risks too.",
+        ["k-2", "3-5", "6-8"],
+        ["professional-community"],
+        [
+            ("heading", {"text": "Do the math first", "size": "h2"}),
+            (
+                "paragraph",
+                "<p>When teachers solve a rich task together before trying it with students, they feel the same uncertainty their students feel. That shared experience makes it easier to anticipate the strategies and models children will bring.</p>",
+            ),
+            ("heading", {"text": "Bring student work to the table", "size": "h2"}),
+            (
+                "paragraph",
+                "<p>Sort a stack of exit tickets into piles by strategy rather than by right and wrong. The conversation moves from grading to understanding what each child knows and what comes next.</p>",
+            ),
+            (
+                "callout",
+                {
+                    "title": "Try it at your next meeting",
+                    "body": "<p>Spend ten minutes on one number string, then ten minutes sorting last week's work by strategy.</p>",
+                },
+            ),
+        ],
+    ),
+    (
+        "Where should a district start with math improvement?",
+        "Three levers move both teacher practice and student outcomes: the lesson structure, content knowledge and intervention planning.",
+        ["k-2", "3-5", "6-8"],
+        ["mtss", "leadership"],
+        [
+            (
+                "paragraph",
+                "<p>District leaders often ask which change will matter most. We start by listening to local goals, then look at three levers: how the math block is organised, how deeply teachers know the content of their grade band, and how intervention is planned.</p>",
+            ),
+            (
+                "quote",
+                {
+                    "text": "We stopped looking for a quick fix and started building habits that last.",
+                    "attribution": "Curriculum director",
+                },
+            ),
+        ],
+    ),
+    (
+        "Why High Leverage Concepts focus intervention",
+        "A few concepts per grade predict success the following year. Focusing support on them makes every intervention minute count.",
+        ["k-2", "3-5"],
+        ["high-leverage-concepts"],
+        [
+            (
+                "paragraph",
+                "<p>A first grader who can add and subtract within 120 is ready for second grade's work within 1,000. Concepts like this one carry the most weight, so we assess them often and plan small-group time around them.</p>",
+            ),
+        ],
+    ),
+    (
+        "Launch routines that get every student talking",
+        "Number talks, number strings and image routines take five to ten minutes and open the door to the main lesson.",
+        ["k-2", "3-5", "6-8"],
+        ["launch-routines"],
+        [
+            (
+                "paragraph",
+                "<p>A strong launch is short and accessible. Everyone can enter, and the teacher learns which strategies are already in the room.</p>",
+            ),
+        ],
+    ),
+]
+
+
+def seed(*, stdout) -> None:
+    from resources.demo import seed_taxonomy
+    from resources.models import Topic
+
+    seed_taxonomy()
+    home = HomePage.objects.first()
+    if home is None:
+        home = site_home()
+        home.hero_heading = "Math professional learning that reaches every student"
+        home.hero_text = (
+            "Self-paced courses, classroom-ready resources and live workshops for K-8 teachers, "
+            "coaches and district leaders. Earn PD hours you can prove."
+        )
+        home.save_revision().publish()
+        stdout.write("Created the home page")
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Math Learning Network"
+    site.hostname = "127.0.0.1"
+    site.port = 8000
+    site.save()
+    settings = SiteSettings.for_site(site)
+    if not settings.footer_text:
+        settings.tagline = "Math professional learning that sticks"
+        settings.footer_text = (
+            "<p>A network of teachers, coaches and leaders who believe every student can learn math.</p>"
+        )
+        settings.contact_email = "hello@example.org"
+        settings.save()
+
+    if not Page.objects.filter(slug="about", depth=3).exists():
+        about = StandardPageFactory(
+            parent=home,
+            title="About the network",
+            slug="about",
+            intro="We help schools make math learning work for all students.",
+            body=[
+                (
+                    "paragraph",
+                    "<p>Teachers, coaches, administrators and university faculty work together on five things: High Leverage Concepts, a consistent lesson structure, instructional leaders, formative assessment and a rapid cycle of inquiry.</p>",
+                )
+            ],
+        )
+        StandardPageFactory(
+            parent=home,
+            title="Accessibility",
+            slug="accessibility",
+            intro="We aim for WCAG 2.1 AA on every page. Tell us if something gets in your way.",
+        )
+        settings.accessibility_page = Page.objects.get(slug="accessibility", depth=3)
+        settings.privacy_page = about
+        settings.save()
+
+    _section_pages(home)
+    _editorial_workflow()
+
+    if not ArticlePage.objects.exists():
+        index = ArticleIndexPageFactory(parent=home, intro="<p>Ideas and stories from classrooms in the network.</p>")
+        topics = {t.slug: t for t in Topic.objects.all()}
+        for n, (title, summary, bands, topic_slugs, body) in enumerate(ARTICLES):
+            article = ArticlePageFactory(
+                parent=index,
+                title=title,
+                summary=summary,
+                grade_bands=bands,
+                body=body,
+                author=["Maya Chen", "Daniel Okafor", "Priya Natarajan", "Leah Brooks"][n % 4],
+                date=date(2026, 9 - n, 14),
+            )
+            article.topics.set([topics[s] for s in topic_slugs if s in topics])
+            article.save()
+        stdout.write(f"Created {len(ARTICLES)} articles")
+
+
+def reset(*, stdout) -> None:
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        Site.objects.filter(root_page=child).update(root_page=root)
+        child.delete()
+    stdout.write("Removed the demo page tree")
+
+
+def _section_pages(home) -> None:
+    """The catalogue, library and workshop calendar the apps fill."""
+    from courses.factories import CourseIndexPageFactory
+    from courses.models import CourseIndexPage
+    from events.factories import EventIndexPageFactory
+    from events.models import EventIndexPage
+    from resources.factories import ResourceIndexPageFactory
+    from resources.models import ResourceIndexPage
+
+    if not CourseIndexPage.objects.exists():
+        CourseIndexPageFactory(
+            parent=home, intro="<p>Self-paced courses with PD hours and a certificate you can share.</p>"
+        )
+    if not ResourceIndexPage.objects.exists():
+        ResourceIndexPageFactory(
+            parent=home,
+            intro="<p>Launch routines, games, menu activities, probes and protocols, ready for tomorrow.</p>",
+        )
+    if not EventIndexPage.objects.exists():
+        EventIndexPageFactory(parent=home, intro="<p>Live workshops, virtual sessions and summer institutes.</p>")
+
+
+def _editorial_workflow() -> None:
+    """Editors draft and submit; Moderators approve and publish, on the course, resource and event trees."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+    from courses.models import CourseIndexPage
+    from events.models import EventIndexPage
+    from resources.models import ResourceIndexPage
+
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    home = HomePage.objects.first()
+    for group, codenames in (
+        (editors, ["add_page", "change_page"]),
+        (moderators, ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]),
+    ):
+        group.permissions.add(admin_access)
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    workflow, created = Workflow.objects.get_or_create(name="Review before publishing")
+    if created:
+        task, _ = GroupApprovalTask.objects.get_or_create(name="Moderator approval")
+        task.groups.set([moderators])
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for model in (CourseIndexPage, ResourceIndexPage, EventIndexPage):
+        page = model.objects.first()
+        if page is not None:
+            WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})

@@ -1,0 +1,100 @@
+"""Factories for home pages, plus the PageFactory base every app's page factories use."""
+
+import factory
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from .models import ArticleIndexPage, ArticlePage, HomePage, StandardPage
+
+
+def site_home() -> "HomePage":
+    """The site's HomePage, creating it (and pointing the default Site at it) if needed."""
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePageFactory()
+    return home
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """Creates a live page as a child of `parent` (default: `_default_parent()`)."""
+
+    class Meta:
+        abstract = True
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    live = True
+
+    @classmethod
+    def _default_parent(cls):
+        return site_home()
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        if parent is None:
+            parent = cls._default_parent()
+        page = model_class(*args, **kwargs)
+        parent.add_child(instance=page)
+        if page.live:
+            page.first_published_at = page.first_published_at or timezone.now()
+            page.last_published_at = timezone.now()
+            page.save(update_fields=["first_published_at", "last_published_at"])
+        return page
+
+
+class HomePageFactory(PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Home"
+    slug = "home"
+    hero_heading = "Professional learning for math educators"
+    hero_text = "Courses, classroom resources and workshops that help every student learn math."
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        root = Page.get_first_root_node()
+        # Wagtail's install migration leaves a placeholder welcome page at depth 2.
+        for placeholder in root.get_children().exclude(content_type__model="homepage"):
+            if placeholder.specific_class is Page:
+                Site.objects.filter(root_page=placeholder).delete()
+                placeholder.delete()
+        home = super()._create(model_class, *args, parent=parent or root, **kwargs)
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Math Learning Network"
+            )
+        else:
+            site.root_page = home
+            site.save()
+        return home
+
+
+class StandardPageFactory(PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = factory.Sequence(lambda n: f"About us {n}")
+    intro = "Who we are and how we work with schools."
+
+
+class ArticleIndexPageFactory(PageFactory):
+    class Meta:
+        model = ArticleIndexPage
+
+    title = "Articles"
+    slug = "articles"
+
+
+class ArticlePageFactory(PageFactory):
+    class Meta:
+        model = ArticlePage
+
+    title = factory.Sequence(lambda n: f"Notes from the classroom {n}")
+    author = "Network staff"
+    summary = factory.LazyAttribute(lambda o: f"What we learned about {o.title.lower()}.")
+    body = factory.LazyFunction(lambda: [("paragraph", "<p>Students learn when they explain their thinking.</p>")])
+
+    @classmethod
+    def _default_parent(cls):
+        return ArticleIndexPage.objects.first() or ArticleIndexPageFactory()

@@ -1,0 +1,35 @@
+"""Builds believable demo content from the factories. Safe to run again; --force rebuilds."""
+
+import importlib
+import random
+
+import factory.random
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app owns its demo content in <app>/demo.py with seed(stdout) and optional reset().
+DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create demo pages, taxonomy, users and learning records (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Delete demo content first and rebuild it.")
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, force=False, quiet_logins=False, **options):
+        random.seed(2026)
+        factory.random.reseed_random(2026)
+        modules = [importlib.import_module(name) for name in DEMO_MODULES]
+        with transaction.atomic():
+            if force:
+                for module in reversed(modules):
+                    if hasattr(module, "reset"):
+                        module.reset(stdout=self.stdout)
+            for module in modules:
+                module.seed(stdout=self.stdout)
+        if not quiet_logins:
+            from members.demo import print_logins
+
+            print_logins(self.stdout)

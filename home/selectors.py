@@ -1,0 +1,95 @@
+"""Reads for home and article pages."""
+
+from django.core.paginator import Paginator
+from wagtail.models import Page
+
+NAV_TYPES = [
+    ("courses", "CourseIndexPage", "Courses"),
+    ("resources", "ResourceIndexPage", "Resources"),
+    ("events", "EventIndexPage", "Workshops"),
+    ("home", "ArticleIndexPage", "Articles"),
+]
+
+
+def navigation_pages() -> list[dict]:
+    """The main sections, in menu order, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    cts = {
+        ct.pk: (app, model)
+        for ct in ContentType.objects.filter(
+            app_label__in={a for a, _, _ in NAV_TYPES}, model__in={m.lower() for _, m, _ in NAV_TYPES}
+        )
+        for app, model in [(ct.app_label, ct.model)]
+    }
+    pages = Page.objects.live().filter(content_type_id__in=cts).only("id", "url_path", "title", "content_type_id")
+    by_type = {cts[p.content_type_id]: p for p in pages}
+    items = []
+    for app, model, label in NAV_TYPES:
+        page = by_type.get((app, model.lower()))
+        if page is not None:
+            items.append({"label": label, "url": page.url, "key": f"{app}.{model}", "page_id": page.pk})
+    return items
+
+
+def _newest(model_path: str, limit: int):
+    from django.apps import apps
+
+    app_label, model_name = model_path.split(".")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return []
+    return list(model.objects.live().public().order_by("-first_published_at")[:limit])
+
+
+def home_featured(*, home) -> dict:
+    """Editors' picks grouped by kind, falling back to the newest of each kind."""
+    picks = [item.page.specific for item in home.featured_items.select_related("page").all() if item.page.live]
+    grouped = {"courses": [], "resources": [], "events": []}
+    for page in picks:
+        label = page._meta.app_label
+        if label in grouped:
+            grouped[label].append(page)
+    if not grouped["courses"]:
+        grouped["courses"] = _newest("courses.CoursePage", 3)
+    if not grouped["resources"]:
+        grouped["resources"] = _newest("resources.ResourcePage", 4)
+    if not grouped["events"]:
+        try:
+            from events.selectors import upcoming_events
+
+            grouped["events"] = list(upcoming_events(limit=3))
+        except ImportError:
+            grouped["events"] = []
+    articles = _newest("home.ArticlePage", 3)
+    return {
+        "featured_courses": grouped["courses"],
+        "featured_resources": grouped["resources"],
+        "featured_events": grouped["events"],
+        "latest_articles": articles,
+    }
+
+
+def article_list(*, index_page, params) -> dict:
+    from .models import ArticlePage
+
+    articles = ArticlePage.objects.live().public().child_of(index_page).order_by("-date").prefetch_related("topics")
+    band = params.get("band", "")
+    topic = params.get("topic", "")
+    if band:
+        articles = articles.filter(grade_bands__icontains=band)
+    if topic:
+        articles = articles.filter(topics__slug=topic)
+    paginator = Paginator(articles, index_page.per_page)
+    page_obj = paginator.get_page(params.get("page"))
+    from resources.models import GradeBand, Topic
+
+    return {
+        "articles": page_obj,
+        "page_obj": page_obj,
+        "grade_bands": GradeBand.choices,
+        "topics": Topic.objects.all(),
+        "selected_band": band,
+        "selected_topic": topic,
+    }

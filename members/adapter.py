@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from home.email import queue_message
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Account e-mails go out through Celery like every other message."""
+
+    def send_mail(self, template_prefix, email, context):
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_message(self.render_mail(template_prefix, email, ctx))

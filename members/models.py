@@ -1,0 +1,262 @@
+"""Accounts, memberships, districts and orders: everything that decides access or takes money."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    CLASSROOM_TEACHER = "teacher", "Classroom teacher"
+    SPECIAL_EDUCATOR = "special_educator", "Special educator"
+    INTERVENTIONIST = "interventionist", "Interventionist"
+    COACH = "coach", "Math coach"
+    ADMINISTRATOR = "administrator", "Administrator"
+    OTHER = "other", "Other"
+
+
+GRADE_CHOICES = [("K", "Kindergarten")] + [(str(n), f"Grade {n}") for n in range(1, 9)]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An educator, district leader or staff member. The e-mail address is the login."""
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    grades_taught = models.JSONField(default=list, blank=True, help_text="Grade codes: K, 1 … 8")
+    school = models.CharField(max_length=200, blank=True)
+    district = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.email.split("@")[0]
+
+    def get_grades_taught_display(self):
+        labels = dict(GRADE_CHOICES)
+        return ", ".join(labels.get(code, code) for code in self.grades_taught)
+
+
+class MembershipPlan(models.Model):
+    """A membership tier staff sell through Stripe (e.g. individual monthly, yearly)."""
+
+    class Interval(models.TextChoices):
+        MONTH = "month", "Monthly"
+        YEAR = "year", "Yearly"
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, help_text="What the membership unlocks, shown on the join page.")
+    stripe_price_id = models.CharField(max_length=120, blank=True)
+    interval = models.CharField(max_length=10, choices=Interval.choices, default=Interval.YEAR)
+    amount_cents = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "amount_cents"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def amount(self):
+        return self.amount_cents / 100
+
+
+class Membership(models.Model):
+    """An individual subscription, mirrored from Stripe by webhooks."""
+
+    class Status(models.TextChoices):
+        INCOMPLETE = "incomplete", "Incomplete"
+        TRIALING = "trialing", "Trial"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Payment overdue"
+        UNPAID = "unpaid", "Unpaid"
+        CANCELED = "canceled", "Cancelled"
+        INCOMPLETE_EXPIRED = "incomplete_expired", "Expired"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    plan = models.ForeignKey(MembershipPlan, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.INCOMPLETE)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    stripe_customer_id = models.CharField(max_length=120, blank=True)
+    stripe_subscription_id = models.CharField(max_length=120, blank=True, unique=True, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_status_display()}"
+
+    def grants_access(self, now=None) -> bool:
+        """Active or trialing until the period ends; past-due keeps access for a grace period."""
+        now = now or timezone.now()
+        if self.current_period_end and self.current_period_end < now:
+            return False
+        if self.status in (self.Status.ACTIVE, self.Status.TRIALING):
+            return True
+        if self.status == self.Status.PAST_DUE and self.past_due_since:
+            grace = timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+            return now < self.past_due_since + grace
+        return False
+
+    @classmethod
+    def access_q(cls, now=None) -> Q:
+        """The same rule as grants_access, as a query filter."""
+        now = now or timezone.now()
+        grace_start = now - timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+        in_period = Q(current_period_end__isnull=True) | Q(current_period_end__gte=now)
+        return in_period & (
+            Q(status__in=[cls.Status.ACTIVE, cls.Status.TRIALING])
+            | Q(status=cls.Status.PAST_DUE, past_due_since__gt=grace_start)
+        )
+
+
+class Organization(models.Model):
+    """A district or school that buys seats for its teachers."""
+
+    name = models.CharField(max_length=200)
+    email_domains = models.JSONField(default=list, blank=True, help_text='e.g. ["district.k12.ca.us"]')
+    auto_join_by_domain = models.BooleanField(
+        default=False, help_text="Teachers who verify an address in one of these domains join automatically."
+    )
+    billing_contact = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SeatLicense(models.Model):
+    """A number of member seats an organization bought for a period (usually by invoice / PO)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="licenses")
+    seats = models.PositiveIntegerField()
+    starts = models.DateField()
+    ends = models.DateField()
+    invoice_reference = models.CharField(max_length=120, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends"]
+
+    def __str__(self):
+        return f"{self.organization}: {self.seats} seats until {self.ends}"
+
+    def is_current(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts <= today <= self.ends
+
+
+class OrganizationMember(models.Model):
+    """A person's place in an organization. A teacher with a seat has member access."""
+
+    class OrgRole(models.TextChoices):
+        LEADER = "leader", "District leader"
+        TEACHER = "teacher", "Teacher"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_memberships"
+    )
+    role = models.CharField(max_length=16, choices=OrgRole.choices, default=OrgRole.TEACHER)
+    has_seat = models.BooleanField(default=False)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="unique_org_member")]
+        ordering = ["organization", "user__email"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class Order(models.Model):
+    """A one-time purchase (a paid course or workshop seats), created before redirecting to Checkout."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+        EXPIRED = "expired", "Expired"
+        REFUNDED = "refunded", "Refunded"
+
+    class Kind(models.TextChoices):
+        COURSE = "course", "Course"
+        EVENT_SEATS = "event_seats", "Workshop seats"
+
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="orders")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The course or event page bought; pages keep the link generic across apps.
+    page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    description = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField(default=1)
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="usd")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Order {self.reference}: {self.description}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = secrets.token_hex(6).upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def amount(self):
+        return self.amount_cents / 100

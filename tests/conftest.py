@@ -1,0 +1,63 @@
+import os
+import socket
+
+import pytest
+
+
+def service_available(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip when a real service is missing, but fail under CI (REQUIRE_SERVICES=1)."""
+    if service_available(host, port):
+        return
+    message = f"{name} is not running on {host}:{port}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(message + " (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home_page(db):
+    from home.factories import site_home
+
+    return site_home()
+
+
+@pytest.fixture
+def user(db):
+    from members.factories import UserFactory
+
+    return UserFactory(email="free@example.org")
+
+
+@pytest.fixture
+def member(db):
+    from members.factories import MembershipFactory
+
+    return MembershipFactory(user__email="member@example.org").user
+
+
+@pytest.fixture
+def seat_teacher(db):
+    from members.factories import OrganizationMemberFactory, SeatLicenseFactory
+
+    license_ = SeatLicenseFactory()
+    return OrganizationMemberFactory(organization=license_.organization, user__email="seat@example.org").user
+
+
+@pytest.fixture
+def staff(db):
+    from members.factories import StaffFactory
+
+    return StaffFactory(email="editor@example.org", is_superuser=True)

@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(code: str, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    full_env.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _run(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="aln_site.settings.production",
+        ALLOWED_HOSTS="learn.example.org",
+        DATABASE_URL="postgres://u@127.0.0.1/x",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "ImproperlyConfigured" in result.stderr
+
+
+def test_production_check_deploy_is_clean():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "aln_site.settings.production",
+            "SECRET_KEY": "x" * 20 + "a-very-long-random-production-secret-value-1234567890",
+            "ALLOWED_HOSTS": "learn.example.org",
+            "DATABASE_URL": "postgres://u@127.0.0.1/x",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dev_defaults_need_no_services():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+        " s.DATABASES['default']['OPTIONS']['transaction_mode'])",
+        DJANGO_SETTINGS_MODULE="aln_site.settings.dev",
+        CELERY_BROKER_URL="",
+        REDIS_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "IMMEDIATE",
+    ]
