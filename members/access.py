@@ -232,10 +232,11 @@ def can_download_document(user, document) -> Decision | None:
     if not page_ids:
         return None
     pages = [p.specific for p in Page.objects.filter(pk__in=page_ids).live()]
-    gated = [p for p in pages if hasattr(p, "access_decision")]
+    # Page types that gate the files they use define document_access_decision(user).
+    gated = [p for p in pages if hasattr(p, "document_access_decision")]
     if not gated:
         return None
-    decisions = [p.access_decision(user) for p in gated]
+    decisions = [p.document_access_decision(user) for p in gated]
     for decision in decisions:
         if decision.allowed:
             return decision
