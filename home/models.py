@@ -12,7 +12,7 @@ from wagtail.search import index
 from resources.models import GradeBand
 
 from .blocks import BaseStreamBlock
-from .widgets import GradeBandsWidget
+from .fields import ChoiceListField
 
 
 class HomePage(Page):
@@ -114,7 +114,7 @@ class ArticlePage(Page):
     date = models.DateField("published on", default=timezone.localdate)
     summary = models.TextField(help_text="One or two sentences shown in listings.")
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    grade_bands = models.JSONField(default=list, blank=True)
+    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
     topics = ParentalManyToManyField("resources.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
 
@@ -122,7 +122,7 @@ class ArticlePage(Page):
         MultiFieldPanel(
             [FieldPanel("author"), FieldPanel("date"), FieldPanel("summary"), FieldPanel("image")], heading="About"
         ),
-        MultiFieldPanel([FieldPanel("grade_bands", widget=GradeBandsWidget), FieldPanel("topics")], heading="Tags"),
+        MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("topics")], heading="Tags"),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
@@ -139,7 +139,7 @@ class ArticlePage(Page):
 
     def grade_band_labels(self):
         labels = dict(GradeBand.choices)
-        return [labels.get(code, code) for code in self.grade_bands]
+        return [labels.get(code, code) for code in self.grade_bands or []]
 
 
 @register_setting(icon="site")

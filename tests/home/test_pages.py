@@ -68,7 +68,20 @@ class TestPageTree(WagtailPageTestCase):
         self.assertPageIsRenderable(index)
         article = ArticlePageFactory(parent=index, grade_bands=["k-2"])
         self.assertPageIsRenderable(article)
-        self.assertPageIsPreviewable(article)
+        from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+        post_data = nested_form_data(
+            {
+                "title": article.title,
+                "slug": article.slug,
+                "author": "Maya Chen",
+                "date": "2026-09-14",
+                "summary": "Counting collections in kindergarten.",
+                "grade_bands": ["k-2"],
+                "body": streamfield([("paragraph", rich_text("<p>Children count real objects.</p>"))]),
+            }
+        )
+        self.assertPageIsPreviewable(article, post_data=post_data)
 
 
 @pytest.mark.django_db
