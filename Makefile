@@ -37,7 +37,7 @@ run: seed
 
 test: install browser
 	$(PY) -m pytest -m "not e2e" -q
-	$(PY) -m pytest -m e2e -q -p no:randomly || [ $$? -eq 5 ]
+	$(PY) -m pytest -m e2e -q || [ $$? -eq 5 ]
 
 e2e: install browser
 	$(PY) -m pytest -m e2e -q

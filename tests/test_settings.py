@@ -28,7 +28,7 @@ def test_production_check_deploy_is_clean():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DJANGO_SETTINGS_MODULE": "aln_site.settings.production",
             "SECRET_KEY": "x" * 20 + "a-very-long-random-production-secret-value-1234567890",
             "ALLOWED_HOSTS": "learn.example.org",
