@@ -86,6 +86,9 @@ class StandardPage(Page):
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
 
+    class Meta:
+        verbose_name = "page"
+
 
 class ArticleIndexPage(Page):
     """The list of articles. One, under the home page."""
@@ -136,6 +139,7 @@ class ArticlePage(Page):
 
     class Meta:
         ordering = ["-date"]
+        verbose_name = "article"
 
     def grade_band_labels(self):
         labels = dict(GradeBand.choices)
