@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from .factories import DEFAULT_PASSWORD
-from .models import Membership, MembershipPlan, Organization, OrganizationMember, Role, SeatLicense, User
+from .models import Invitation, Membership, MembershipPlan, Organization, OrganizationMember, Role, SeatLicense, User
 
 DEMO_USERS = [
     # email, first, last, role, what the login shows
@@ -99,14 +99,33 @@ def seed(*, stdout) -> None:
                 user=user,
                 defaults={"role": "leader" if leader else "teacher", "has_seat": True},
             )
+    _seed_district(org, users["leader@example.org"])
     for user in users.values():
         if user.email.endswith("@example.org") and not user.district and user.email != "editor@example.org":
             user.district = org.name if "leader" in user.email or "seat" in user.email else "Maple Valley Schools"
             user.save(update_fields=["district"])
 
 
+# More Riverside teachers, so the leader's dashboard has people at different stages
+# (the courses and events seeders may give these addresses enrollments and registrations).
+DISTRICT_TEACHERS = [
+    ("ana.ruiz@riverside.k12.example.org", "Ana", "Ruiz", Role.CLASSROOM_TEACHER),
+    ("ben.okafor@riverside.k12.example.org", "Ben", "Okafor", Role.INTERVENTIONIST),
+    ("carla.diaz@riverside.k12.example.org", "Carla", "Diaz", Role.SPECIAL_EDUCATOR),
+]
+PENDING_INVITATION = "new.hire@riverside.k12.example.org"
+
+
+def _seed_district(org: Organization, leader: User) -> None:
+    for email, first, last, role in DISTRICT_TEACHERS:
+        teacher = _user(email, first, last, role, district=org.name)
+        OrganizationMember.objects.get_or_create(organization=org, user=teacher, defaults={"has_seat": True})
+    Invitation.objects.get_or_create(organization=org, email=PENDING_INVITATION, defaults={"invited_by": leader})
+
+
 def reset(*, stdout) -> None:
     User.objects.filter(email__endswith="@example.org").delete()
+    User.objects.filter(email__in=[email for email, *_ in DISTRICT_TEACHERS]).delete()
     Organization.objects.filter(name="Riverside Unified School District").delete()
     stdout.write("Removed demo users and organizations")
 

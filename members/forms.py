@@ -48,3 +48,82 @@ class ProfileForm(ProfileFieldsMixin):
             "district": user.district,
         }
         super().__init__(*args, initial=initial, **kwargs)
+
+
+class InviteForm(forms.Form):
+    """A leader invites teachers: addresses typed in, a CSV file, or both."""
+
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One address per line, or separated by commas.",
+    )
+    csv_file = forms.FileField(
+        label="Or upload a CSV file",
+        required=False,
+        help_text="One teacher per row; we use the first cell that looks like an e-mail address.",
+    )
+
+    def clean_emails(self):
+        import re
+
+        from django.core.validators import validate_email
+
+        raw = [part.strip() for part in re.split(r"[\s,;]+", self.cleaned_data.get("emails", "")) if part.strip()]
+        bad = []
+        for address in raw:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                bad.append(address)
+        if bad:
+            raise forms.ValidationError("These do not look like e-mail addresses: " + ", ".join(bad))
+        return list(dict.fromkeys(a.lower() for a in raw))
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data.get("csv_file")
+        if not upload:
+            return None
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError("That file is larger than 1 MB. Split it into smaller files.")
+        try:
+            self.cleaned_data["csv_text"] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("We could not read that file. Save it as CSV (UTF-8) and try again.") from None
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("emails") and not cleaned.get("csv_text"):
+            raise forms.ValidationError("Type at least one e-mail address or choose a CSV file.")
+        return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.CharField(
+        label='Type "DELETE" to confirm',
+        help_text="This cannot be undone.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value.upper() != "DELETE":
+            raise forms.ValidationError("Type the word DELETE to confirm. Your account has not been changed.")
+        return value
+
+    def clean(self):
+        from .models import Membership
+
+        renewing = Membership.objects.filter(
+            Membership.access_q(), user=self.user, cancel_at_period_end=False, stripe_subscription_id__isnull=False
+        ).exists()
+        if renewing:
+            raise forms.ValidationError(
+                "Your paid membership still renews. Cancel it from My learning first, then delete your account."
+            )
+        return super().clean()

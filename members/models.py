@@ -120,6 +120,8 @@ class Membership(models.Model):
     past_due_since = models.DateTimeField(null=True, blank=True)
     stripe_customer_id = models.CharField(max_length=120, blank=True)
     stripe_subscription_id = models.CharField(max_length=120, blank=True, unique=True, null=True)
+    # The Checkout Session that started it, so the success page can find it.
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -260,3 +262,78 @@ class Order(models.Model):
     @property
     def amount(self):
         return self.amount_cents / 100
+
+
+class StripeEvent(models.Model):
+    """A webhook event from Stripe, stored once (unique on its id) and processed by a Celery task."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=120, db_index=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "Stripe event"
+
+    def __str__(self):
+        return f"{self.type} ({self.event_id})"
+
+    @property
+    def object_id(self) -> str:
+        return ((self.payload.get("data") or {}).get("object") or {}).get("id", "")
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A leader's invitation for a teacher to take a seat in her organization."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["organization", "email"], name="unique_org_invitation")]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None
+
+
+def _verify_code() -> str:
+    return secrets.token_hex(5).upper()
+
+
+class TranscriptRecord(models.Model):
+    """A PD transcript as issued in a PDF; its code lets anyone check it on the verify page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="transcripts")
+    code = models.CharField(max_length=16, unique=True, default=_verify_code, editable=False)
+    holder_name = models.CharField(max_length=200)
+    total_hours = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    # The lines as printed, so the verify page shows exactly what the PDF said.
+    lines = models.JSONField(default=list)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"Transcript {self.code} for {self.holder_name}"

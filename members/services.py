@@ -1,11 +1,31 @@
-"""Writes for accounts, memberships and orders."""
+"""Writes for accounts, memberships, districts, orders and Stripe events."""
 
-from django.db import transaction
+import io
+import logging
+import secrets
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from . import signals
 from .access import refresh_entitlements
-from .models import Order, User
+from .models import (
+    Invitation,
+    Membership,
+    MembershipPlan,
+    Order,
+    Organization,
+    OrganizationMember,
+    SeatLicense,
+    StripeEvent,
+    TranscriptRecord,
+    User,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -22,8 +42,6 @@ def order_create(
     *, user: User, kind: str, page, description: str, amount_cents: int, quantity: int = 1, metadata: dict | None = None
 ) -> Order:
     """Record what is being bought before sending the buyer to Stripe Checkout."""
-    from django.conf import settings
-
     return Order.objects.create(
         user=user,
         kind=kind,
@@ -88,3 +106,324 @@ def order_mark_expired(*, order: Order) -> Order | None:
         to=Order.Status.EXPIRED,
         signal=signals.order_expired,
     )
+
+
+# --- memberships (mirrored from Stripe subscriptions) ---
+_STATUS_FROM_STRIPE = {
+    "incomplete": Membership.Status.INCOMPLETE,
+    "incomplete_expired": Membership.Status.INCOMPLETE_EXPIRED,
+    "trialing": Membership.Status.TRIALING,
+    "active": Membership.Status.ACTIVE,
+    "past_due": Membership.Status.PAST_DUE,
+    "unpaid": Membership.Status.UNPAID,
+    "canceled": Membership.Status.CANCELED,
+    # A paused subscription bills nothing and grants nothing.
+    "paused": Membership.Status.UNPAID,
+}
+
+
+def _timestamp(value) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+def subscription_period_end(subscription: dict) -> datetime | None:
+    """Current API versions keep the period on the items; older ones (and localstripe) on the subscription."""
+    items = ((subscription.get("items") or {}).get("data")) or []
+    ends = [item.get("current_period_end") for item in items if item.get("current_period_end")]
+    if ends:
+        return _timestamp(max(ends))
+    return _timestamp(subscription.get("current_period_end"))
+
+
+def _subscription_price_id(subscription: dict) -> str:
+    for item in ((subscription.get("items") or {}).get("data")) or []:
+        price = item.get("price") or item.get("plan") or {}
+        if price.get("id"):
+            return price["id"]
+    return ""
+
+
+def _subscription_user(subscription: dict, user_id=None) -> User | None:
+    metadata = subscription.get("metadata") or {}
+    user_id = user_id or metadata.get("user_id")
+    if user_id:
+        user = User.objects.filter(pk=user_id).first()
+        if user:
+            return user
+    customer = subscription.get("customer")
+    customer_id = customer.get("id") if isinstance(customer, dict) else customer
+    if customer_id:
+        known = Membership.objects.filter(stripe_customer_id=customer_id).select_related("user").first()
+        if known:
+            return known.user
+    return None
+
+
+@transaction.atomic
+def membership_sync_from_subscription(
+    *, subscription: dict, user_id=None, checkout_session_id: str = ""
+) -> Membership | None:
+    """Make our Membership match the subscription's current state. Safe to repeat in any order."""
+    sub_id = subscription["id"]
+    membership = Membership.objects.select_for_update().filter(stripe_subscription_id=sub_id).first()
+    if membership is None:
+        user = _subscription_user(subscription, user_id)
+        if user is None:
+            logger.warning("Subscription %s has no user we know; ignored", sub_id)
+            return None
+        # Two webhooks for a new subscription can arrive together: lock the user, then look again.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        membership = Membership.objects.select_for_update().filter(stripe_subscription_id=sub_id).first()
+        membership = membership or Membership(user=user, stripe_subscription_id=sub_id)
+    customer = subscription.get("customer")
+    membership.stripe_customer_id = (customer.get("id") if isinstance(customer, dict) else customer) or ""
+    price_id = _subscription_price_id(subscription)
+    plan = MembershipPlan.objects.filter(stripe_price_id=price_id).first() if price_id else None
+    metadata_plan = (subscription.get("metadata") or {}).get("plan_id")
+    if plan is None and metadata_plan:
+        plan = MembershipPlan.objects.filter(pk=metadata_plan).first()
+    if plan is not None:
+        membership.plan = plan
+    status = _STATUS_FROM_STRIPE.get(subscription.get("status"), Membership.Status.INCOMPLETE)
+    if status == Membership.Status.PAST_DUE:
+        membership.past_due_since = membership.past_due_since or timezone.now()
+    else:
+        membership.past_due_since = None
+    membership.status = status
+    membership.current_period_end = subscription_period_end(subscription)
+    membership.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
+    if status == Membership.Status.CANCELED:
+        ended = _timestamp(subscription.get("ended_at") or subscription.get("canceled_at"))
+        if ended and (membership.current_period_end is None or ended < membership.current_period_end):
+            membership.current_period_end = ended
+    if checkout_session_id:
+        membership.stripe_checkout_session_id = checkout_session_id
+    membership.save()
+    refresh_entitlements(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_mark_payment_failed(*, subscription_id: str) -> Membership | None:
+    """A renewal failed: the member keeps access for the grace period while Stripe retries."""
+    membership = Membership.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
+    if membership is None or membership.status not in (Membership.Status.ACTIVE, Membership.Status.PAST_DUE):
+        return membership
+    membership.status = Membership.Status.PAST_DUE
+    membership.past_due_since = membership.past_due_since or timezone.now()
+    membership.save(update_fields=["status", "past_due_since", "updated"])
+    return membership
+
+
+# --- Stripe events ---
+def stripe_event_record(*, event_id: str, type: str, payload: dict) -> tuple[StripeEvent, bool]:
+    """Store an event once; a replay returns the stored row and created=False."""
+    try:
+        with transaction.atomic():
+            return StripeEvent.objects.get_or_create(event_id=event_id, defaults={"type": type, "payload": payload})
+    except IntegrityError:
+        return StripeEvent.objects.get(event_id=event_id), False
+
+
+def stripe_event_enqueue(*, stripe_event: StripeEvent) -> None:
+    from .tasks import process_stripe_event
+
+    # robust: a failing handler (tasks run inline in dev) must not turn the webhook's answer into a 500.
+    transaction.on_commit(lambda: process_stripe_event.delay(stripe_event.pk), robust=True)
+
+
+def stripe_event_process(*, stripe_event: StripeEvent) -> None:
+    """Apply one event; on failure record the error and re-raise so the task retries."""
+    from .stripe_events import handle_event
+
+    if stripe_event.processed_at:
+        return
+    try:
+        handle_event(stripe_event.type, stripe_event.payload)
+    except Exception as exc:
+        StripeEvent.objects.filter(pk=stripe_event.pk).update(error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    StripeEvent.objects.filter(pk=stripe_event.pk).update(processed_at=timezone.now(), error="")
+
+
+def stripe_events_reconcile(*, hours: int | None = None) -> int:
+    """Store and process recent events we missed, and retry stored ones that never finished."""
+    from . import payments
+    from .stripe_events import HANDLED_TYPES
+
+    hours = hours or settings.STRIPE_RECONCILE_HOURS
+    since = timezone.now() - timezone.timedelta(hours=hours)
+    known = set(StripeEvent.objects.filter(received_at__gte=since).values_list("event_id", flat=True))
+    caught = 0
+    for event in payments.list_recent_events(since_timestamp=int(since.timestamp())):
+        if event["id"] in known or event.get("type") not in HANDLED_TYPES:
+            continue
+        stripe_event, created = stripe_event_record(event_id=event["id"], type=event["type"], payload=event)
+        if created:
+            caught += 1
+            stripe_event_enqueue(stripe_event=stripe_event)
+    # Events whose retries ran out get another chance here.
+    stale = timezone.now() - timezone.timedelta(minutes=30)
+    for stripe_event in StripeEvent.objects.filter(processed_at__isnull=True, received_at__range=(since, stale)):
+        stripe_event_enqueue(stripe_event=stripe_event)
+    return caught
+
+
+# --- districts ---
+class SeatError(Exception):
+    """A seat could not be given; the message is for the teacher or leader."""
+
+
+def seats_in_use(organization: Organization) -> int:
+    return OrganizationMember.objects.filter(organization=organization, has_seat=True).count()
+
+
+def seats_licensed(organization: Organization, today=None) -> int:
+    today = today or timezone.localdate()
+    return sum(
+        lic.seats for lic in SeatLicense.objects.filter(organization=organization, starts__lte=today, ends__gte=today)
+    )
+
+
+def organization_join(
+    *, organization: Organization, user: User, role: str = OrganizationMember.OrgRole.TEACHER
+) -> OrganizationMember:
+    """Give the user a seat in the organization, never more seats than the current license holds."""
+    with transaction.atomic():
+        # Locking the organization row makes concurrent joins queue and count seats one at a time.
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        existing = OrganizationMember.objects.filter(organization=organization, user=user).first()
+        if existing and existing.has_seat:
+            return existing
+        if seats_in_use(organization) >= seats_licensed(organization):
+            raise SeatError(
+                f"All of {organization.name}'s seats are taken. Ask your district leader to free or add a seat."
+            )
+        if existing:
+            existing.has_seat = True
+            existing.save(update_fields=["has_seat"])
+            member = existing
+        else:
+            member = OrganizationMember.objects.create(organization=organization, user=user, role=role, has_seat=True)
+    refresh_entitlements(user)
+    return member
+
+
+@transaction.atomic
+def organization_member_remove(*, member: OrganizationMember) -> None:
+    """A leader removes a teacher: the seat is released for someone else."""
+    Organization.objects.select_for_update().get(pk=member.organization_id)
+    user = member.user
+    member.delete()
+    refresh_entitlements(user)
+
+
+def invitation_create(*, organization: Organization, email: str, invited_by: User | None) -> Invitation:
+    """Invite a teacher by e-mail (again if asked: the same invitation is re-sent)."""
+    from home.email import send_templated_email
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        invitation, _ = Invitation.objects.get_or_create(
+            organization=organization, email=email, defaults={"invited_by": invited_by}
+        )
+        if invitation.is_pending:
+            url = settings.SITE_URL.rstrip("/") + reverse("members:invitation_accept", args=[invitation.token])
+            send_templated_email(
+                to=[email],
+                template_prefix="members/email/invitation",
+                context={"organization": organization, "invited_by": invited_by, "accept_url": url},
+            )
+    return invitation
+
+
+def invitations_from_csv(*, organization: Organization, invited_by: User, csv_text: str) -> tuple[list, list]:
+    """Invite every address in a CSV (one per row, any column); returns (invited, rejected lines)."""
+    import csv
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    invited, rejected = [], []
+    seen = set()
+    for row in csv.reader(io.StringIO(csv_text)):
+        cells = [c.strip() for c in row if c.strip()]
+        address = next((c for c in cells if "@" in c), "")
+        if not address:
+            if cells and not any(c.lower() in ("email", "e-mail", "email address") for c in cells):
+                rejected.append(", ".join(cells))
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            rejected.append(address)
+            continue
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        invited.append(invitation_create(organization=organization, email=address, invited_by=invited_by))
+    return invited, rejected
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> OrganizationMember:
+    """The signed-in teacher takes the invitation: she joins and a seat is consumed."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at and invitation.accepted_by_id not in (None, user.pk):
+            raise SeatError("This invitation has already been used. Ask your district leader for a new one.")
+        member = organization_join(organization=invitation.organization, user=user)
+        invitation.accepted_at = invitation.accepted_at or timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return member
+
+
+def organization_auto_join(*, user: User, email: str) -> OrganizationMember | None:
+    """A verified address in an organization's domain joins it when the leader turned that on."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    for organization in Organization.objects.filter(auto_join_by_domain=True):
+        if domain in [d.lower().lstrip("@") for d in organization.email_domains]:
+            try:
+                return organization_join(organization=organization, user=user)
+            except SeatError:
+                logger.info("No free seat in %s for %s", organization, email)
+                return None
+    return None
+
+
+# --- account data ---
+def transcript_record_create(*, user: User, holder_name: str, lines: list[dict], total_hours) -> TranscriptRecord:
+    return TranscriptRecord.objects.create(user=user, holder_name=holder_name, lines=lines, total_hours=total_hours)
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete what identifies the person; learning records stay only as anonymous counts."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
+    OrganizationMember.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    TranscriptRecord.objects.filter(user=user).update(user=None)
+    Membership.objects.filter(user=user).update(stripe_customer_id="")
+    user.email = f"deleted-{user.pk}-{secrets.token_hex(4)}@deleted.invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.school = ""
+    user.district = ""
+    user.grades_taught = []
+    user.role = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    refresh_entitlements(user)
+
+
+@transaction.atomic
+def organization_set_auto_join(*, organization: Organization, enabled: bool) -> Organization:
+    organization.auto_join_by_domain = enabled
+    organization.save(update_fields=["auto_join_by_domain"])
+    return organization

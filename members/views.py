@@ -1,10 +1,25 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+import csv
+import json
+import logging
 
-from . import services
-from .forms import ProfileForm
-from .models import MembershipPlan
+import stripe
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import payments, selectors, services
+from .access import can_view_organization, entitlements_for
+from .forms import AccountDeleteForm, InviteForm, ProfileForm
+from .models import Invitation, Membership, MembershipPlan, Order, Organization, OrganizationMember
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -17,13 +32,263 @@ def profile(request):
     return render(request, "members/profile.html", {"form": form})
 
 
+# --- membership and billing ---
 def join(request):
-    """Membership plans and how to get access; the members app adds Checkout here."""
+    """Membership plans, what they unlock, and Subscribe buttons that go to Stripe Checkout."""
     plans = MembershipPlan.objects.filter(is_active=True)
-    return render(request, "members/join.html", {"plans": plans})
+    status = selectors.membership_status(user=request.user) if request.user.is_authenticated else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={reverse('members:join')}")
+        plan = plans.filter(pk=request.POST.get("plan")).first()
+        if plan is None:
+            messages.error(request, "Please choose one of the plans below.")
+        elif status and status.is_member and status.source == "subscription":
+            messages.info(request, "You are already a member. Manage your plan from My learning.")
+            return redirect("members:dashboard")
+        else:
+            try:
+                return redirect(payments.start_subscription_checkout(request=request, user=request.user, plan=plan))
+            except (payments.PaymentError, stripe.StripeError) as exc:
+                logger.warning("Subscription checkout failed: %s", exc)
+                messages.error(request, _payment_message(exc))
+    return render(request, "members/join.html", {"plans": plans, "status": status})
+
+
+def _payment_message(exc) -> str:
+    if isinstance(exc, payments.PaymentError):
+        return str(exc)
+    return "We could not reach our payment provider just now. Nothing was charged; please try again in a minute."
 
 
 @login_required
+@require_POST
+def billing_portal(request):
+    try:
+        return redirect(payments.billing_portal_url(request=request, user=request.user))
+    except (payments.PaymentError, stripe.StripeError) as exc:
+        messages.error(request, _payment_message(exc))
+        return redirect("members:dashboard")
+
+
+@login_required
+@require_POST
+def membership_cancel(request):
+    """Our own cancel-at-period-end, for when the Stripe portal is not available."""
+    membership = (
+        Membership.objects.filter(user=request.user, stripe_subscription_id__isnull=False)
+        .exclude(status__in=[Membership.Status.CANCELED, Membership.Status.INCOMPLETE_EXPIRED])
+        .order_by("-created")
+        .first()
+    )
+    if membership is None:
+        messages.error(request, "We could not find a membership to cancel.")
+        return redirect("members:dashboard")
+    try:
+        membership = payments.cancel_subscription_at_period_end(membership=membership)
+    except (payments.PaymentError, stripe.StripeError) as exc:
+        messages.error(request, _payment_message(exc))
+        return redirect("members:dashboard")
+    when = f" on {membership.current_period_end:%B %-d, %Y}" if membership and membership.current_period_end else ""
+    messages.success(request, f"Your membership will not renew. You keep member access until it ends{when}.")
+    return redirect("members:dashboard")
+
+
+@login_required
+def billing_success(request):
+    """Stripe sends the buyer here; we show "processing" until the verified webhook has landed."""
+    session_id = request.GET.get("session_id", "")[:255]
+    try:
+        tries = min(int(request.GET.get("tries", "0")), 1000)
+    except ValueError:
+        tries = 0
+    order = (
+        Order.objects.filter(stripe_checkout_session_id=session_id, user=request.user).select_related("page").first()
+    )
+    membership = None
+    if order is None and session_id:
+        membership = Membership.objects.filter(stripe_checkout_session_id=session_id, user=request.user).first()
+    done = (order is not None and order.status != Order.Status.PENDING) or membership is not None
+    context = {
+        "order": order,
+        "membership": membership,
+        "done": done,
+        "tries": tries,
+        "gave_up": tries >= 20,
+        "refresh_url": f"{request.path}?session_id={session_id}&tries={tries + 1}",
+        "page_url": order.page.url if order and order.page_id else "",
+    }
+    return render(request, "members/billing_success.html", context)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Verify the signature, store the event once, and let a Celery task process it."""
+    payload = request.body
+    signature = request.headers.get("Stripe-Signature", "")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except ValueError:
+        return HttpResponseBadRequest("Invalid payload")
+    except stripe.SignatureVerificationError:
+        return HttpResponseBadRequest("Invalid signature")
+    data = json.loads(payload)
+    stripe_event, created = services.stripe_event_record(event_id=event.id, type=event.type, payload=data)
+    if created:
+        services.stripe_event_enqueue(stripe_event=stripe_event)
+    return JsonResponse({"received": True, "duplicate": not created})
+
+
+# --- my learning ---
+@login_required
 def dashboard(request):
-    """My learning: the members app fills this with courses, workshops and saved resources."""
-    return render(request, "members/dashboard.html", {})
+    return render(request, "members/dashboard.html", selectors.dashboard(user=request.user))
+
+
+@login_required
+def transcript(request):
+    return render(request, "members/transcript.html", {"transcript": selectors.transcript(user=request.user)})
+
+
+@login_required
+def transcript_pdf(request):
+    from .pdf import transcript_pdf as render_pdf
+
+    data = selectors.transcript(user=request.user)
+    lines = [
+        {"kind": line.kind, "title": line.title, "on": line.on.isoformat(), "pd_hours": str(line.pd_hours)}
+        for line in data.lines
+    ]
+    record = services.transcript_record_create(
+        user=request.user, holder_name=str(request.user), lines=lines, total_hours=data.total_hours
+    )
+    verify_url = request.build_absolute_uri(reverse("members:transcript_verify", args=[record.code]))
+    response = HttpResponse(
+        render_pdf(transcript=data, record=record, verify_url=verify_url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="pd-transcript-{record.code}.pdf"'
+    return response
+
+
+def transcript_verify(request, code):
+    record = selectors.transcript_record_by_code(code=code)
+    status = 200 if record else 404
+    return render(request, "members/transcript_verify.html", {"record": record, "code": code}, status=status)
+
+
+# --- account data ---
+@login_required
+def account_data(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, "Your account is deleted. Thank you for learning with us.")
+        return redirect("/")
+    return render(request, "members/account_data.html", {"form": form})
+
+
+@login_required
+def account_data_download(request):
+    data = selectors.account_data(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+# --- districts ---
+def _organization_for_leader(request, org_id) -> Organization:
+    organization = get_object_or_404(Organization, pk=org_id)
+    decision = can_view_organization(request.user, organization)
+    if not decision:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(decision.message)
+    return organization
+
+
+@login_required
+def district_dashboard(request, org_id):
+    organization = _organization_for_leader(request, org_id)
+    form = InviteForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        invited, rejected = [], []
+        for address in form.cleaned_data["emails"]:
+            invited.append(
+                services.invitation_create(organization=organization, email=address, invited_by=request.user)
+            )
+        if form.cleaned_data.get("csv_text"):
+            more, rejected = services.invitations_from_csv(
+                organization=organization, invited_by=request.user, csv_text=form.cleaned_data["csv_text"]
+            )
+            invited += more
+        if invited:
+            messages.success(request, f"Sent {len(invited)} invitation{'s' if len(invited) != 1 else ''}.")
+        if rejected:
+            messages.warning(
+                request, "These lines are not e-mail addresses and were skipped: " + "; ".join(rejected[:10])
+            )
+        return redirect("members:district_dashboard", org_id=organization.pk)
+    context = selectors.organization_report(organization=organization)
+    context["form"] = form
+    return render(request, "members/district_dashboard.html", context)
+
+
+@login_required
+def district_export(request, org_id):
+    organization = _organization_for_leader(request, org_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerows(selectors.organization_export_rows(organization=organization))
+    return response
+
+
+@login_required
+@require_POST
+def district_member_remove(request, org_id, member_id):
+    organization = _organization_for_leader(request, org_id)
+    member = get_object_or_404(OrganizationMember, pk=member_id, organization=organization)
+    if member.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself. Ask our staff to change your organization's leader.")
+    else:
+        name = str(member.user)
+        services.organization_member_remove(member=member)
+        messages.success(request, f"{name} was removed and the seat is free again.")
+    return redirect("members:district_dashboard", org_id=organization.pk)
+
+
+@login_required
+@require_POST
+def district_settings(request, org_id):
+    organization = _organization_for_leader(request, org_id)
+    services.organization_set_auto_join(organization=organization, enabled=request.POST.get("auto_join") == "on")
+    messages.success(request, "Settings saved.")
+    return redirect("members:district_dashboard", org_id=organization.pk)
+
+
+def invitation_accept(request, token):
+    """Join by invitation link: sign in or sign up first, then confirm to take a seat."""
+    invitation = Invitation.objects.filter(token=token).select_related("organization").first()
+    if invitation is None:
+        return render(request, "members/invitation.html", {"invitation": None}, status=404)
+    error = ""
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.SeatError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Welcome to {invitation.organization.name}. Your member access is ready.")
+            return redirect("members:dashboard")
+    already = request.user.is_authenticated and entitlements_for(request.user).seat_membership is not None
+    return render(
+        request,
+        "members/invitation.html",
+        {"invitation": invitation, "error": error, "already_seated": already, "next": request.path},
+        status=409 if error else 200,
+    )

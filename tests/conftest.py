@@ -69,3 +69,15 @@ def staff(db):
     from members.factories import StaffFactory
 
     return StaffFactory(email="editor@example.org", is_superuser=True)
+
+
+@pytest.fixture
+def fake_stripe():
+    """The real Stripe SDK talking to an in-memory fake (tests/members/stripe_fakes.py); no network."""
+    from members import payments
+    from tests.members.stripe_fakes import FakeStripeHTTPClient
+
+    transport = FakeStripeHTTPClient()
+    payments.set_http_client(transport)
+    yield transport
+    payments.set_http_client(None)

@@ -197,6 +197,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.publish_scheduled",
         "schedule": crontab(minute="*"),
     },
+    # A webhook Stripe could not deliver is caught by comparing its event list with ours.
+    "reconcile-stripe-events": {
+        "task": "members.tasks.reconcile_stripe_events",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Unpaid workshop holds (card checkout, invoice) release their seats to the waitlist.
+    "events-expire-payment-holds": {
+        "task": "events.tasks.expire_payment_holds",
+        "schedule": crontab(minute="*"),
+    },
+    # Workshop reminders 7 days and 1 day before; each attendee gets each one once.
+    "events-send-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Stripe ---
@@ -205,6 +220,10 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Points the SDK at a stand-in server (localstripe) when set.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Dotted path to a stripe.HTTPClient subclass used as the SDK's transport (tests use a fake).
+STRIPE_HTTP_CLIENT = env("STRIPE_HTTP_CLIENT", default="")
+# How far back the reconciliation task compares Stripe's event list with what we stored.
+STRIPE_RECONCILE_HOURS = env.int("STRIPE_RECONCILE_HOURS", default=48)
 CURRENCY = "usd"
 
 # --- Security (production tightens these further) ---
@@ -229,3 +248,11 @@ LOGGING = {
 # --- Memberships ---
 # Days a past-due subscription keeps member access while Stripe retries the card.
 MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=7)
+
+# --- Workshops ---
+# Minutes a card registration holds its seats while the buyer is at Stripe Checkout.
+EVENT_PAYMENT_HOLD_MINUTES = env.int("EVENT_PAYMENT_HOLD_MINUTES", default=30)
+# Hours someone moved up from the waitlist has to pay by card.
+EVENT_PROMOTION_HOLD_HOURS = env.int("EVENT_PROMOTION_HOLD_HOURS", default=24)
+# Days an invoice / purchase-order registration holds its seats before the invoice must be paid.
+EVENT_INVOICE_HOLD_DAYS = env.int("EVENT_INVOICE_HOLD_DAYS", default=14)

@@ -1,0 +1,352 @@
+"""Reads for the members' pages: dashboard, transcript, district reports, account data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .access import entitlements_for
+from .models import Invitation, Membership, Order, Organization, OrganizationMember, TranscriptRecord, User
+
+
+# --- membership status ---
+@dataclass
+class MembershipStatus:
+    """What the dashboard says about a person's access, in plain words."""
+
+    is_member: bool
+    source: str  # "subscription", "district", or ""
+    membership: Membership | None = None
+    organization: Organization | None = None
+    can_manage_billing: bool = False
+    note: str = ""
+
+
+def membership_status(*, user) -> MembershipStatus:
+    ent = entitlements_for(user)
+    latest = Membership.objects.filter(user=user).select_related("plan").order_by("-created").first()
+    can_manage = bool(latest and latest.stripe_customer_id)
+    if ent.active_membership:
+        m = ent.active_membership
+        if m.status == Membership.Status.PAST_DUE and m.past_due_since:
+            grace_end = m.past_due_since + timezone.timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+            note = f"Your last payment did not go through. Update your card by {grace_end:%B %-d} to keep access."
+        elif m.cancel_at_period_end and m.current_period_end:
+            note = f"Your membership ends on {m.current_period_end:%B %-d, %Y} and will not renew."
+        elif m.current_period_end:
+            note = f"Renews on {m.current_period_end:%B %-d, %Y}."
+        else:
+            note = ""
+        return MembershipStatus(True, "subscription", m, None, can_manage, note)
+    if ent.seat_membership:
+        org = ent.seat_membership.organization
+        return MembershipStatus(True, "district", None, org, can_manage, f"Your seat is provided by {org.name}.")
+    note = ""
+    if latest and latest.status in (Membership.Status.CANCELED, Membership.Status.UNPAID, Membership.Status.PAST_DUE):
+        note = "Your membership has ended. Rejoin any time to get member access back."
+    return MembershipStatus(False, "", latest, None, can_manage, note)
+
+
+# --- my learning ---
+def dashboard(*, user) -> dict:
+    """Everything the My learning page shows, each part empty when its app is not there yet."""
+    courses = {"in_progress": [], "completed": []}
+    registrations: list = []
+    saved: list = []
+    try:
+        from courses.selectors import dashboard_courses
+
+        courses = dashboard_courses(user=user)
+    except ImportError:
+        pass
+    try:
+        from events.selectors import dashboard_registrations
+
+        registrations = list(dashboard_registrations(user=user))
+    except ImportError:
+        pass
+    try:
+        from resources.selectors import saved_resources
+
+        saved = list(saved_resources(user=user))
+    except ImportError:
+        pass
+    leader_of = list(
+        Organization.objects.filter(members__user=user, members__role=OrganizationMember.OrgRole.LEADER).distinct()
+    )
+    return {
+        "in_progress": courses.get("in_progress", []),
+        "completed": courses.get("completed", []),
+        "registrations": registrations,
+        "saved_resources": saved,
+        "status": membership_status(user=user),
+        "leader_of": leader_of,
+    }
+
+
+# --- PD transcript ---
+def school_year(day: date) -> str:
+    """School years run July 1 to June 30: 2025-07-01 .. 2026-06-30 is "2025-26"."""
+    start = day.year if day.month >= 7 else day.year - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+@dataclass
+class TranscriptLine:
+    kind: str  # "course" or "workshop"
+    title: str
+    on: date
+    pd_hours: Decimal
+    verify_url: str = ""
+
+
+@dataclass
+class SchoolYear:
+    label: str
+    lines: list[TranscriptLine] = field(default_factory=list)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((line.pd_hours for line in self.lines), Decimal("0"))
+
+
+@dataclass
+class Transcript:
+    years: list[SchoolYear]
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((year.total_hours for year in self.years), Decimal("0"))
+
+    @property
+    def lines(self) -> list[TranscriptLine]:
+        return [line for year in self.years for line in year.lines]
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def transcript(*, user) -> Transcript:
+    """Completed courses and attended workshops, newest school year first, with hours per year."""
+    lines: list[TranscriptLine] = []
+    try:
+        from courses.selectors import transcript_courses
+
+        for row in transcript_courses(user=user):
+            lines.append(
+                TranscriptLine(
+                    "course",
+                    row["title"],
+                    _as_date(row["completed_on"]),
+                    Decimal(row.get("pd_hours") or 0),
+                    row.get("verify_url", ""),
+                )
+            )
+    except ImportError:
+        pass
+    try:
+        from events.selectors import transcript_events
+
+        for row in transcript_events(user=user):
+            lines.append(
+                TranscriptLine(
+                    "workshop", row["title"], _as_date(row["attended_on"]), Decimal(row.get("pd_hours") or 0)
+                )
+            )
+    except ImportError:
+        pass
+    years: dict[str, SchoolYear] = {}
+    for line in sorted(lines, key=lambda item: item.on, reverse=True):
+        label = school_year(line.on)
+        years.setdefault(label, SchoolYear(label)).lines.append(line)
+    return Transcript(sorted(years.values(), key=lambda y: y.label, reverse=True))
+
+
+def transcript_record_by_code(*, code: str) -> TranscriptRecord | None:
+    return TranscriptRecord.objects.filter(code=code.strip().upper()).first()
+
+
+# --- districts ---
+def led_organizations(*, user) -> list[Organization]:
+    return list(
+        Organization.objects.filter(members__user=user, members__role=OrganizationMember.OrgRole.LEADER).distinct()
+    )
+
+
+@dataclass
+class TeacherReport:
+    member: OrganizationMember
+    courses: list[dict] = field(default_factory=list)
+    registrations: list[dict] = field(default_factory=list)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for c in self.courses if c.get("completed_on"))
+
+    @property
+    def pd_hours(self) -> Decimal:
+        return sum((Decimal(c.get("pd_hours") or 0) for c in self.courses if c.get("completed_on")), Decimal("0"))
+
+
+def organization_report(*, organization: Organization) -> dict:
+    """The leader's view of her organization: seats, teachers and their learning."""
+    from .services import seats_licensed
+
+    members = list(
+        OrganizationMember.objects.filter(organization=organization).select_related("user").order_by("user__email")
+    )
+    user_ids = [m.user_id for m in members]
+    course_rows: list[dict] = []
+    event_rows: list[dict] = []
+    try:
+        from courses.selectors import organization_course_progress
+
+        course_rows = list(organization_course_progress(user_ids=user_ids))
+    except ImportError:
+        pass
+    try:
+        from events.selectors import organization_registrations
+
+        event_rows = list(organization_registrations(user_ids=user_ids))
+    except ImportError:
+        pass
+    reports = {m.user_id: TeacherReport(m) for m in members}
+    for row in course_rows:
+        if row["user_id"] in reports:
+            reports[row["user_id"]].courses.append(row)
+    for row in event_rows:
+        if row["user_id"] in reports:
+            reports[row["user_id"]].registrations.append(row)
+    teachers = list(reports.values())
+    pending = list(Invitation.objects.filter(organization=organization, accepted_at__isnull=True))
+    licenses = list(organization.licenses.all())
+    return {
+        "organization": organization,
+        "teachers": teachers,
+        "pending_invitations": pending,
+        "licenses": licenses,
+        "seats_licensed": seats_licensed(organization),
+        "seats_used": sum(1 for m in members if m.has_seat),
+        "completions": sum(t.completed_count for t in teachers),
+        "pd_hours": sum((t.pd_hours for t in teachers), Decimal("0")),
+        "registrations": sum(len(t.registrations) for t in teachers),
+    }
+
+
+def organization_export_rows(*, organization: Organization) -> list[list]:
+    """One row per teacher and activity, for the leader's CSV."""
+    report = organization_report(organization=organization)
+    rows = [
+        ["Teacher", "E-mail", "Role", "Seat", "Activity", "Title", "Progress %", "Started", "Completed", "PD hours"]
+    ]
+    for t in report["teachers"]:
+        person = [
+            str(t.member.user),
+            t.member.user.email,
+            t.member.get_role_display(),
+            "yes" if t.member.has_seat else "no",
+        ]
+        if not t.courses and not t.registrations:
+            rows.append(person + ["", "", "", "", "", ""])
+        for c in t.courses:
+            rows.append(
+                person
+                + [
+                    "course",
+                    c["course_title"],
+                    c.get("percent", ""),
+                    c.get("enrolled_on") or "",
+                    c.get("completed_on") or "",
+                    c.get("pd_hours") or "",
+                ]
+            )
+        for r in t.registrations:
+            rows.append(
+                person
+                + [
+                    "workshop",
+                    r["event_title"],
+                    "",
+                    r.get("starts") or "",
+                    "attended" if r.get("attended") else r.get("status", ""),
+                    "",
+                ]
+            )
+    return rows
+
+
+# --- staff summaries ---
+def seat_usage() -> list[Organization]:
+    return list(Organization.objects.annotate(seats_used=Count("members", filter=Q(members__has_seat=True))))
+
+
+# --- account data ---
+def account_data(*, user: User) -> dict:
+    """Everything we hold about a person, as plain JSON."""
+
+    def dt(value):
+        return value.isoformat() if value else None
+
+    data = {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "grades_taught": user.grades_taught,
+            "school": user.school,
+            "district": user.district,
+            "date_joined": dt(user.date_joined),
+            "last_login": dt(user.last_login),
+        },
+        "memberships": [
+            {
+                "plan": str(m.plan) if m.plan else None,
+                "status": m.status,
+                "current_period_end": dt(m.current_period_end),
+                "cancel_at_period_end": m.cancel_at_period_end,
+            }
+            for m in Membership.objects.filter(user=user).select_related("plan")
+        ],
+        "organizations": [
+            {"organization": om.organization.name, "role": om.role, "has_seat": om.has_seat, "joined": dt(om.joined)}
+            for om in OrganizationMember.objects.filter(user=user).select_related("organization")
+        ],
+        "orders": [
+            {
+                "reference": o.reference,
+                "description": o.description,
+                "amount_cents": o.amount_cents,
+                "currency": o.currency,
+                "status": o.status,
+                "created": dt(o.created),
+            }
+            for o in Order.objects.filter(user=user)
+        ],
+        "transcript": [
+            {"kind": line.kind, "title": line.title, "date": line.on.isoformat(), "pd_hours": str(line.pd_hours)}
+            for line in transcript(user=user).lines
+        ],
+    }
+    try:
+        from courses.models import Enrollment
+
+        data["enrollments"] = [
+            {"course": str(e.course), "enrolled_at": dt(e.enrolled_at), "completed_at": dt(e.completed_at)}
+            for e in Enrollment.objects.filter(user=user).select_related("course")
+        ]
+    except ImportError:
+        pass
+    try:
+        from resources.selectors import saved_resources
+
+        data["saved_resources"] = [str(page.title) for page in saved_resources(user=user)]
+    except ImportError:
+        pass
+    return data

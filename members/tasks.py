@@ -1,0 +1,21 @@
+"""Thin Celery tasks for Stripe events and reconciliation."""
+
+from celery import shared_task
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def process_stripe_event(self, stripe_event_id: int) -> None:
+    from .models import StripeEvent
+    from .services import stripe_event_process
+
+    stripe_event = StripeEvent.objects.filter(pk=stripe_event_id).first()
+    if stripe_event is not None:
+        stripe_event_process(stripe_event=stripe_event)
+
+
+@shared_task
+def reconcile_stripe_events(hours: int | None = None) -> int:
+    """Catch webhooks Stripe could not deliver: store and process recent events we never saw."""
+    from .services import stripe_events_reconcile
+
+    return stripe_events_reconcile(hours=hours)

@@ -1,0 +1,146 @@
+"""Staff manage districts, licenses, plans, memberships, orders and Stripe events in the Wagtail admin."""
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Invitation, Membership, MembershipPlan, Order, Organization, SeatLicense, StripeEvent
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records Stripe owns: staff may look, never edit (the webhook keeps them true)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete", "publish", "lock", "unlock"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions, **kwargs):
+        actions = [a for a in actions if a not in ("add", "change", "delete")]
+        return super().users_with_any_permission(actions, **kwargs) if actions else self.model._default_manager.none()
+
+
+register_permission_policy(Order, ReadOnlyPermissionPolicy(Order))
+register_permission_policy(StripeEvent, ReadOnlyPermissionPolicy(StripeEvent))
+
+
+class OrganizationViewSet(SnippetViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = "Districts"
+    list_display = ["name", "auto_join_by_domain", "created"]
+    search_fields = ["name", "billing_contact"]
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("email_domains"), FieldPanel("auto_join_by_domain")], heading="Joining by e-mail domain"
+        ),
+        FieldPanel("billing_contact"),
+    ]
+
+
+class SeatLicenseViewSet(SnippetViewSet):
+    model = SeatLicense
+    icon = "tick-inverse"
+    menu_label = "Seat licenses"
+    list_display = ["organization", "seats", "starts", "ends", "invoice_reference"]
+    list_filter = ["organization"]
+    panels = [
+        FieldPanel("organization"),
+        FieldPanel("seats"),
+        FieldRowPanel([FieldPanel("starts"), FieldPanel("ends")], heading="Period"),
+        FieldPanel("invoice_reference"),
+    ]
+
+
+class InvitationViewSet(SnippetViewSet):
+    model = Invitation
+    icon = "mail"
+    menu_label = "Invitations"
+    list_display = ["email", "organization", "created", "accepted_at"]
+    list_filter = ["organization"]
+    search_fields = ["email"]
+    panels = [FieldPanel("organization"), FieldPanel("email")]
+
+
+class MembershipPlanViewSet(SnippetViewSet):
+    model = MembershipPlan
+    icon = "pick"
+    menu_label = "Membership plans"
+    list_display = ["name", "interval", "amount_cents", "stripe_price_id", "is_active"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("stripe_price_id"), FieldPanel("interval"), FieldPanel("amount_cents")],
+            heading="Billing (must match the Price in Stripe)",
+        ),
+        MultiFieldPanel([FieldPanel("is_active"), FieldPanel("sort_order")], heading="Join page"),
+    ]
+
+
+class MembershipViewSet(SnippetViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = "Memberships"
+    list_display = ["user", "plan", "status", "current_period_end", "cancel_at_period_end"]
+    list_filter = ["status", "plan", "cancel_at_period_end"]
+    search_fields = ["user__email", "stripe_customer_id", "stripe_subscription_id"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("plan"),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldPanel("current_period_end"),
+                FieldPanel("cancel_at_period_end"),
+                FieldPanel("past_due_since"),
+            ],
+            heading="Status (Stripe webhooks overwrite these for Stripe subscriptions)",
+        ),
+        MultiFieldPanel([FieldPanel("stripe_customer_id"), FieldPanel("stripe_subscription_id")], heading="Stripe"),
+    ]
+
+
+class OrderViewSet(SnippetViewSet):
+    model = Order
+    icon = "doc-full"
+    menu_label = "Orders"
+    list_display = ["reference", "user", "description", "quantity", "amount_cents", "status", "created"]
+    list_filter = ["status", "kind"]
+    search_fields = ["reference", "user__email", "description", "stripe_payment_intent_id"]
+    inspect_view_enabled = True
+
+
+class StripeEventViewSet(SnippetViewSet):
+    model = StripeEvent
+    icon = "warning"
+    menu_label = "Stripe events"
+    list_display = ["type", "event_id", "received_at", "processed_at", "error"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "type"]
+    inspect_view_enabled = True
+
+
+class MembersGroup(SnippetViewSetGroup):
+    menu_label = "Members & billing"
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        OrganizationViewSet,
+        SeatLicenseViewSet,
+        InvitationViewSet,
+        MembershipPlanViewSet,
+        MembershipViewSet,
+        OrderViewSet,
+        StripeEventViewSet,
+    )
+
+
+register_snippet(MembersGroup)
