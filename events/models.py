@@ -1,19 +1,555 @@
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+"""Workshops: the calendar page, workshop pages, registrations, attendees and the seat counter."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.fields import ChoiceListField
+from resources.models import GradeBand
+
+from .blocks import EventStreamBlock
+
+# The zones our schools are in; any IANA name is valid, these are the ones offered.
+TIMEZONE_CHOICES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("UTC", "UTC"),
+]
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"“{value}” is not a time zone name such as America/New_York.") from exc
+
+
+def _clock(value) -> str:
+    return value.strftime("%I:%M %p").lstrip("0")
+
+
+class EventFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIRTUAL = "virtual", "Virtual"
+    HYBRID = "hybrid", "Hybrid"
+
 
 class EventIndexPage(Page):
-    """The workshop calendar. Staff create one, under the home page."""
+    """The workshop calendar. Staff create one, under the home page; workshops live beneath it."""
 
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
+    subpage_types = ["events.EventPage"]
     max_count = 1
+    per_page = 12
 
     class Meta:
         verbose_name = "workshop calendar"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import event_index_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_index_listing(index_page=self, params=request.GET))
+        return context
+
+
+class EventPageForm(WagtailAdminPageForm):
+    """Editors type start and end as wall-clock times in the workshop's own time zone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance and instance.pk and instance.timezone:
+            zone = zoneinfo.ZoneInfo(instance.timezone)
+            for name in ("start", "end"):
+                value = getattr(instance, name)
+                if value is not None and name in self.fields:
+                    # A naive value is shown as typed, so the editor sees the workshop's local time.
+                    self.initial[name] = timezone.make_naive(value, zone)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone_name = cleaned.get("timezone")
+        if zone_name:
+            try:
+                zone = zoneinfo.ZoneInfo(zone_name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return cleaned
+            current = timezone.get_current_timezone()
+            for name in ("start", "end"):
+                value = cleaned.get(name)
+                if value is not None:
+                    cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), zone)
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "The workshop must end after it starts.")
+        return cleaned
+
+
+class EventPage(Page):
+    """One workshop, institute or session. Staff create it under the workshop calendar."""
+
+    summary = models.TextField(help_text="One or two sentences shown in listings and e-mails.")
+    body = StreamField(EventStreamBlock(), blank=True, help_text="What participants will do, and the agenda.")
+
+    start = models.DateTimeField(help_text="In the workshop's time zone.")
+    end = models.DateTimeField(help_text="In the workshop's time zone.")
+    timezone = models.CharField(
+        max_length=64, choices=TIMEZONE_CHOICES, default="America/New_York", validators=[validate_timezone]
+    )
+    format = models.CharField(max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
+    venue_name = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    virtual_link = models.URLField(
+        blank=True, max_length=500, help_text="Shown only to confirmed participants and in their e-mails."
+    )
+    virtual_instructions = models.TextField(blank=True, help_text="Passcode or how to join, for participants only.")
+
+    capacity = models.PositiveIntegerField(default=30, help_text="Seats available. Raising it moves up the waitlist.")
+    price = models.DecimalField(
+        "price per seat (USD)", max_digits=8, decimal_places=2, default=Decimal("0"), help_text="0 means free."
+    )
+    member_price = models.DecimalField(
+        "member price per seat (USD)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leave empty to charge members the same price.",
+    )
+    allow_invoice = models.BooleanField(
+        "offer invoice / purchase order", default=False, help_text="Lets districts register a group and pay later."
+    )
+    registration_opens = models.DateTimeField(null=True, blank=True)
+    registration_closes = models.DateTimeField(null=True, blank=True, help_text="Empty: when the workshop starts.")
+    cancellation_cutoff_hours = models.PositiveIntegerField(
+        default=48, help_text="Participants can cancel themselves until this many hours before the start."
+    )
+
+    facilitators = models.CharField(max_length=255, blank=True)
+    audience = models.CharField(max_length=255, blank=True, help_text="Who it is for, e.g. Grade 3-5 teachers.")
+    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
+    pd_hours = models.DecimalField("PD hours", max_digits=5, decimal_places=2, default=Decimal("0"))
+
+    recording_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the recording.")
+    recording_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Slides or a recording file; only participants and members can download it.",
+    )
+    recording_notes = models.TextField(blank=True)
+
+    base_form_class = EventPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("timezone"),
+            ],
+            heading="When",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("format"),
+                FieldPanel("venue_name"),
+                FieldPanel("address"),
+                FieldPanel("virtual_link"),
+                FieldPanel("virtual_instructions"),
+            ],
+            heading="Where",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("facilitators"), FieldPanel("audience"), FieldPanel("grade_bands"), FieldPanel("pd_hours")],
+            heading="Who and what",
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("recording_video"), FieldPanel("recording_document"), FieldPanel("recording_notes")],
+            heading="After the workshop",
+        ),
+    ]
+    registration_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("capacity"),
+                FieldRowPanel([FieldPanel("price"), FieldPanel("member_price")]),
+                FieldPanel("allow_invoice"),
+            ],
+            heading="Seats and price",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("registration_opens"), FieldPanel("registration_closes")]),
+                FieldPanel("cancellation_cutoff_hours"),
+            ],
+            heading="Registration window",
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(registration_panels, heading="Registration"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("facilitators"),
+        index.SearchField("audience"),
+        index.FilterField("start"),
+        index.FilterField("format"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "workshop"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The workshop must end after it starts."})
+        if self.format != EventFormat.VIRTUAL and not (self.venue_name or self.address):
+            raise ValidationError({"venue_name": "Give a venue or address for an in-person or hybrid workshop."})
+        if self.pk:
+            taken = EventCapacity.objects.filter(event_id=self.pk).values_list("seats_taken", flat=True).first() or 0
+            if self.capacity < taken:
+                raise ValidationError(
+                    {"capacity": f"{taken} seats are already taken; cancel registrations before lowering the capacity."}
+                )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The counter lives in its own row so publishing a revision never overwrites it.
+        EventCapacity.objects.get_or_create(event_id=self.pk, defaults={"capacity": self.capacity})
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import event_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = event_detail(event=self, user=request.user)
+        return context
+
+    # --- time ---
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone or "UTC")
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.zone)
+
+    @property
+    def date_text(self) -> str:
+        """E.g. "Tuesday, October 6, 2026", or a range for a multi-day institute, in the workshop's zone."""
+        start, end = self.local_start, self.local_end
+        if start.date() == end.date():
+            return f"{start:%A, %B} {start.day}, {start.year}"
+        return f"{start:%A, %B} {start.day} to {end:%A, %B} {end.day}, {end.year}"
+
+    @property
+    def time_text(self) -> str:
+        """E.g. "4:00 PM to 6:00 PM EDT": times in the workshop's zone, with its abbreviation."""
+        start, end = self.local_start, self.local_end
+        return f"{_clock(start)} to {_clock(end)} {self.zone_abbreviation}"
+
+    @property
+    def when_text(self) -> str:
+        return f"{self.date_text}, {self.time_text}"
+
+    @property
+    def zone_abbreviation(self) -> str:
+        return self.local_start.tzname() or self.timezone
+
+    @property
+    def zone_label(self) -> str:
+        return dict(TIMEZONE_CHOICES).get(self.timezone, self.timezone)
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
+    def cancelled_at(self):
+        counter = self.counter
+        return counter.cancelled_at if counter else None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def counter(self) -> EventCapacity | None:
+        """The seat counter row (select_related("seat_counter") in listings avoids a query each)."""
+        try:
+            return self.seat_counter
+        except EventCapacity.DoesNotExist:
+            return None
+
+    # --- place ---
+    @property
+    def is_virtual(self) -> bool:
+        return self.format in (EventFormat.VIRTUAL, EventFormat.HYBRID)
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+
+    @property
+    def location_text(self) -> str:
+        """The public place: venue and address, or "Online"; never the meeting link."""
+        if not self.is_in_person:
+            return "Online"
+        place = ", ".join(p for p in [self.venue_name, " ".join(self.address.split())] if p)
+        return f"{place} (and online)" if self.format == EventFormat.HYBRID else place
+
+    # --- money ---
+    @property
+    def is_free(self) -> bool:
+        return not self.price
+
+    def seat_price_for(self, user) -> Decimal:
+        from members.access import entitlements_for
+
+        if self.member_price is not None and entitlements_for(user).is_member:
+            return self.member_price
+        return self.price
+
+    # --- registration window ---
+    @property
+    def registration_deadline(self):
+        return self.registration_closes or self.start
+
+    def registration_closed_reason(self, now=None) -> str:
+        """Why registration is closed, in plain words; empty when it is open."""
+        now = now or timezone.now()
+        if self.is_cancelled:
+            return "This workshop has been cancelled."
+        if self.registration_opens and now < self.registration_opens:
+            return "Registration opens on " + timezone.localtime(self.registration_opens, self.zone).strftime(
+                "%B %-d, %Y"
+            )
+        if now >= self.registration_deadline:
+            return "Registration for this workshop is closed."
+        return ""
+
+    @property
+    def cancellation_deadline(self):
+        return self.start - timedelta(hours=self.cancellation_cutoff_hours)
+
+    # --- access (members.access decides) ---
+    def document_access_decision(self, user):
+        """A recording document used here is for the workshop's participants and for members."""
+        from members.access import can_view_recording
+
+        return can_view_recording(user, self)
+
+    @property
+    def has_recording(self) -> bool:
+        return bool(self.recording_video or self.recording_document_id)
+
+
+class EventCapacity(models.Model):
+    """The seat counter of one workshop, taken by conditional updates; never edited by hand.
+
+    It also remembers the schedule and place last announced to participants (so a
+    publish that moves the workshop can tell them) and whether staff cancelled it.
+    """
+
+    event = models.OneToOneField(EventPage, on_delete=models.CASCADE, primary_key=True, related_name="seat_counter")
+    capacity = models.PositiveIntegerField(default=0)
+    seats_taken = models.PositiveIntegerField(default=0)
+    announced_start = models.DateTimeField(null=True, blank=True)
+    announced_end = models.DateTimeField(null=True, blank=True)
+    announced_location = models.TextField(blank=True)
+    schedule_sequence = models.PositiveIntegerField(default=0, help_text="Calendar SEQUENCE: bumped on each change.")
+    # Kept here, not on the page, so publishing an older revision cannot un-cancel the workshop.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "seat counter"
+        constraints = [
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="event_seats_within_capacity"),
+        ]
+
+    def __str__(self):
+        return f"{self.seats_taken}/{self.capacity} seats"
+
+    @property
+    def seats_free(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+
+class Registration(models.Model):
+    """One booking for a workshop: a teacher's own seat, or a leader's group of named attendees."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Awaiting payment"
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    class PaymentMethod(models.TextChoices):
+        FREE = "free", "Free"
+        CARD = "card", "Card"
+        INVOICE = "invoice", "Invoice / purchase order"
+
+    class InvoiceStatus(models.TextChoices):
+        NONE = "", "No invoice"
+        DUE = "due", "Invoice due"
+        PAID = "paid", "Invoice paid"
+
+    # Statuses that hold seats on the counter.
+    SEAT_HOLDING = (Status.PENDING_PAYMENT, Status.CONFIRMED)
+    ACTIVE = (Status.PENDING_PAYMENT, Status.CONFIRMED, Status.WAITLISTED)
+
+    event = models.ForeignKey(EventPage, on_delete=models.PROTECT, related_name="registrations")
+    purchaser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_registrations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITLISTED, db_index=True)
+    seats = models.PositiveIntegerField(default=1)
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.FREE)
+    seat_price = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    order = models.ForeignKey(
+        "members.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="event_registrations"
+    )
+    invoice_status = models.CharField(max_length=8, choices=InvoiceStatus.choices, blank=True, default="")
+    invoice_number = models.CharField(max_length=32, blank=True)
+    po_number = models.CharField("PO number", max_length=64, blank=True)
+    billing_contact = models.CharField(max_length=200, blank=True)
+    billing_email = models.EmailField(blank=True)
+    billing_address = models.TextField(blank=True)
+    organization_name = models.CharField("school or district", max_length=200, blank=True)
+    # Seats of a pending card payment (or an unpaid invoice) are released after this moment.
+    hold_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    invoice_paid_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gte=1), name="registration_at_least_one_seat"),
+        ]
+        indexes = [models.Index(fields=["event", "status", "created"], name="events_reg_waitlist_idx")]
+
+    def __str__(self):
+        return f"{self.event.title}: {self.purchaser} ({self.seats} × {self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("events:registration_detail", args=[self.pk])
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in self.SEAT_HOLDING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def is_group(self) -> bool:
+        return self.payment_method == self.PaymentMethod.INVOICE or self.seats > 1
+
+    @property
+    def total(self) -> Decimal:
+        return self.seat_price * self.seats
+
+    @property
+    def total_cents(self) -> int:
+        return int((self.total * 100).to_integral_value())
+
+    @property
+    def reference(self) -> str:
+        return f"W{self.event_id}-{self.pk:05d}"
+
+    @property
+    def status_label(self) -> str:
+        if self.status == self.Status.CONFIRMED and self.invoice_status == self.InvoiceStatus.DUE:
+            return "Confirmed · invoice due"
+        return self.get_status_display()
+
+
+class Attendee(models.Model):
+    """A named person who takes one seat of a registration."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(max_length=200)
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=100, blank=True)
+    # Linked when the address belongs to an account, so the workshop counts on her transcript.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_attendances"
+    )
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["registration", "id"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None
+
+
+class ReminderSent(models.Model):
+    """Proof a reminder went to one attendee; the unique constraint makes a second send impossible."""
+
+    class Kind(models.TextChoices):
+        WEEK = "7d", "One week before"
+        DAY = "1d", "One day before"
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attendee", "kind"], name="one_reminder_per_attendee_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.attendee}"

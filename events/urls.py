@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = [
+    path("workshops/calendar.ics", views.calendar_feed, name="calendar_feed"),
+    path("workshop-registration/<int:event_id>/", views.register, name="register"),
+    path("workshop-registration/<int:event_id>/calendar.ics", views.event_ics, name="event_ics"),
+    path("my-workshops/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("my-workshops/<int:pk>/pay/", views.registration_pay, name="registration_pay"),
+    path("my-workshops/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
+    path("my-workshops/<int:pk>/attendees/", views.registration_attendees, name="registration_attendees"),
+    path("my-workshops/<int:pk>/invoice.pdf", views.registration_invoice, name="registration_invoice"),
+    path("my-workshops/<int:pk>/calendar.ics", views.registration_ics, name="registration_ics"),
+]

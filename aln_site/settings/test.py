@@ -21,3 +21,11 @@ STRIPE_SECRET_KEY = "sk_test_fake"
 STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
+# Threaded tests (workshop seats under concurrency) need a file database: an in-memory SQLite is per connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    # One file per test run (in RAM where available), so parallel runs never share it.
+    _test_db_dir = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{_test_db_dir}/aln-test-{os.getpid()}.sqlite3"  # noqa: F405

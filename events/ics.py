@@ -1,0 +1,142 @@
+"""RFC 5545 calendar files and "add to calendar" links for workshops.
+
+The public file and the feed never carry the meeting link; only a registrant's own file does.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from urllib.parse import urlencode, urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+
+PRODID = "-//Math Learning Network//Workshops//EN"
+
+
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def absolute(url: str) -> str:
+    if url.startswith("http"):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def event_uid(event) -> str:
+    return f"workshop-{event.pk}@{_host()}"
+
+
+def registration_uid(registration) -> str:
+    # Its own UID, so the personal entry (with the link) sits beside, not over, a public one.
+    return f"registration-{registration.pk}-workshop-{registration.event_id}@{_host()}"
+
+
+def _sequence(event) -> int:
+    counter = event.counter
+    return counter.schedule_sequence if counter else 0
+
+
+def _vevent(event, *, uid: str, description: str, url: str) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", uid)
+    vevent.add("summary", event.title)
+    vevent.add("dtstamp", timezone.now())
+    # Times carry the workshop's own zone (TZID) so calendars show them right anywhere.
+    vevent.add("dtstart", event.local_start)
+    vevent.add("dtend", event.local_end)
+    vevent.add("sequence", _sequence(event))
+    vevent.add("location", event.location_text)
+    vevent.add("url", url)
+    vevent.add("description", description)
+    if event.is_cancelled:
+        vevent.add("status", "CANCELLED")
+    else:
+        vevent.add("status", "CONFIRMED")
+    return vevent
+
+
+def _calendar(name: str, events: list, *, method: str = "PUBLISH") -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add("x-wr-calname", name)
+    for vevent in events:
+        cal.add_component(vevent)
+    if events:
+        # Zone rules only for the years the workshops fall in keep the file small.
+        years = [v.decoded("dtstart").year for v in events]
+        cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
+    return cal.to_ical()
+
+
+def _public_description(event) -> str:
+    lines = [event.summary]
+    if event.is_virtual:
+        lines.append("Registered participants receive the meeting link by e-mail.")
+    return "\n\n".join(line for line in lines if line)
+
+
+def event_calendar(event) -> bytes:
+    """The public file for one workshop: place or page URL, never the meeting link."""
+    url = absolute(event.url or "/")
+    vevent = _vevent(event, uid=event_uid(event), description=_public_description(event) + f"\n\n{url}", url=url)
+    return _calendar(event.title, [vevent])
+
+
+def registration_calendar(registration) -> bytes:
+    """A registrant's own file: the meeting link is in DESCRIPTION (and URL for virtual workshops)."""
+    event = registration.event
+    page_url = absolute(event.url or "/")
+    lines = [event.summary]
+    confirmed = registration.status == registration.Status.CONFIRMED
+    if event.is_virtual and event.virtual_link and confirmed:
+        lines.append(f"Join online: {event.virtual_link}")
+        if event.virtual_instructions:
+            lines.append(event.virtual_instructions)
+    lines.append(f"Your registration: {absolute(registration.get_absolute_url())}")
+    lines.append(page_url)
+    url = event.virtual_link if (event.format == "virtual" and event.virtual_link and confirmed) else page_url
+    vevent = _vevent(event, uid=registration_uid(registration), description="\n\n".join(lines), url=url)
+    return _calendar(event.title, [vevent], method="PUBLISH")
+
+
+def feed_calendar(events) -> bytes:
+    """A subscribable feed of upcoming workshops (public details only)."""
+    vevents = []
+    for event in events:
+        url = absolute(event.url or "/")
+        vevents.append(_vevent(event, uid=event_uid(event), description=_public_description(event), url=url))
+    return _calendar(f"{settings.WAGTAIL_SITE_NAME} workshops", vevents)
+
+
+def google_calendar_url(event) -> str:
+    """Google's "add event" template link, public details only."""
+    dates = f"{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{event.end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    params = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": dates,
+        "ctz": event.timezone,
+        "details": f"{event.summary}\n\n{absolute(event.url or '/')}",
+        "location": event.location_text,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+
+
+def outlook_calendar_url(event) -> str:
+    """Outlook on the web's compose link, public details only."""
+    params = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": event.start.isoformat(),
+        "enddt": event.end.isoformat(),
+        "body": f"{event.summary}\n\n{absolute(event.url or '/')}",
+        "location": event.location_text,
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(params)

@@ -1,0 +1,300 @@
+"""Reads for workshop pages, dashboards, transcripts and the admin. Each one is a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from resources.models import GradeBand
+
+from .models import Attendee, EventFormat, EventPage, Registration
+
+
+def _user_registration_q(user, prefix: str = "") -> Q:
+    """Registrations where the user is the buyer or a named attendee (by account or e-mail)."""
+    return (
+        Q(**{f"{prefix}purchaser": user})
+        | Q(**{f"{prefix}attendees__user": user})
+        | Q(**{f"{prefix}attendees__email__iexact": user.email})
+    )
+
+
+# --- contracts other apps use ---
+def confirmed_event_ids_for_user(*, user) -> list[int]:
+    """Event page ids where the user holds a confirmed seat, as buyer or named attendee."""
+    if not user or not user.is_authenticated:
+        return []
+    return list(
+        Registration.objects.filter(_user_registration_q(user), status=Registration.Status.CONFIRMED)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+
+
+def upcoming_events(*, limit: int = 3) -> list[EventPage]:
+    return list(
+        EventPage.objects.live()
+        .public()
+        .filter(end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
+        .select_related("seat_counter")
+        .order_by("start")[:limit]
+    )
+
+
+def dashboard_registrations(*, user) -> list[Registration]:
+    """The user's registrations for workshops that have not ended, with what the dashboard shows."""
+    if not user or not user.is_authenticated:
+        return []
+    registrations = list(
+        Registration.objects.filter(
+            _user_registration_q(user), status__in=Registration.ACTIVE, event__end__gt=timezone.now()
+        )
+        .select_related("event", "event__seat_counter")
+        .prefetch_related("attendees")
+        .distinct()
+        .order_by("event__start", "id")
+    )
+    for registration in registrations:
+        _decorate(registration)
+    return registrations
+
+
+def _decorate(registration: Registration) -> Registration:
+    event = registration.event
+    registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
+    registration.join_url_visible = bool(
+        registration.status == Registration.Status.CONFIRMED and event.is_virtual and event.virtual_link
+    )
+    registration.join_url = event.virtual_link if registration.join_url_visible else ""
+    return registration
+
+
+def transcript_events(*, user) -> list[dict]:
+    """Workshops the user was checked in at, once each, with the workshop's PD hours."""
+    attended = (
+        Attendee.objects.filter(Q(user=user) | Q(email__iexact=user.email), checked_in_at__isnull=False)
+        .exclude(registration__status=Registration.Status.WAITLISTED)
+        .select_related("registration__event")
+        .order_by("registration__event__start")
+    )
+    rows, seen = [], set()
+    for attendee in attended:
+        event = attendee.registration.event
+        if event.pk in seen:
+            continue
+        seen.add(event.pk)
+        rows.append(
+            {"title": event.title, "attended_on": event.local_start.date(), "pd_hours": Decimal(event.pd_hours)}
+        )
+    return rows
+
+
+def organization_registrations(*, user_ids) -> list[dict]:
+    """For a district leader's report: one row per teacher per workshop seat."""
+    from members.models import User
+
+    user_ids = list(user_ids)
+    emails = {email.lower(): pk for pk, email in User.objects.filter(pk__in=user_ids).values_list("pk", "email")}
+    attendees = (
+        Attendee.objects.filter(Q(user_id__in=user_ids) | Q(email__in=list(emails)))
+        .select_related("registration__event")
+        .order_by("registration__event__start")
+    )
+    rows = []
+    for attendee in attendees:
+        registration = attendee.registration
+        rows.append(
+            {
+                "user_id": attendee.user_id if attendee.user_id in user_ids else emails.get(attendee.email.lower()),
+                "event_title": registration.event.title,
+                "starts": registration.event.start,
+                "status": registration.status_label,
+                "attended": attendee.attended,
+            }
+        )
+    return rows
+
+
+# --- the calendar page ---
+PRICE_CHOICES = [("free", "Free"), ("paid", "Paid")]
+WHEN_CHOICES = [("upcoming", "Upcoming"), ("past", "Past")]
+
+
+def _month_value(value: str) -> tuple[int, int] | None:
+    try:
+        parsed = datetime.strptime(value, "%Y-%m")
+    except (TypeError, ValueError):
+        return None
+    return parsed.year, parsed.month
+
+
+def event_index_listing(*, index_page, params) -> dict:
+    """Upcoming (soonest first) or past (newest first) workshops, filtered by format, grade band, month and price."""
+    now = timezone.now()
+    when = params.get("when") if params.get("when") in dict(WHEN_CHOICES) else "upcoming"
+    formats = [f for f in params.getlist("format") if f in dict(EventFormat.choices)]
+    band = params.get("band") if params.get("band") in dict(GradeBand.choices) else ""
+    price = params.get("price") if params.get("price") in dict(PRICE_CHOICES) else ""
+    month = params.get("month", "")
+    month_parts = _month_value(month)
+
+    base = EventPage.objects.live().public().descendant_of(index_page).select_related("seat_counter")
+    events = base.filter(end__gt=now).order_by("start") if when == "upcoming" else base.filter(end__lte=now)
+    if when == "past":
+        events = events.order_by("-start")
+    if formats:
+        events = events.filter(format__in=formats)
+    if band:
+        # A JSON list of bands: a plain text match on the quoted value works on SQLite and PostgreSQL.
+        events = events.filter(grade_bands__icontains=f'"{band}"')
+    if price == "free":
+        events = events.filter(price=0)
+    elif price == "paid":
+        events = events.filter(price__gt=0)
+    if month_parts:
+        events = events.filter(start__year=month_parts[0], start__month=month_parts[1])
+
+    months = []
+    for value in base.filter(end__gt=now).dates("start", "month"):
+        months.append((value.strftime("%Y-%m"), f"{calendar.month_name[value.month]} {value.year}"))
+
+    paginator = Paginator(events, index_page.per_page)
+    page_obj = paginator.get_page(params.get("page"))
+    return {
+        "events": list(page_obj.object_list),
+        "page_obj": page_obj,
+        "when": when,
+        "when_choices": WHEN_CHOICES,
+        "format_choices": EventFormat.choices,
+        "selected_formats": formats,
+        "grade_bands": GradeBand.choices,
+        "selected_band": band,
+        "price_choices": PRICE_CHOICES,
+        "selected_price": price,
+        "months": months,
+        "selected_month": month if month_parts else "",
+        "is_filtered": bool(formats or band or price or month_parts),
+    }
+
+
+# --- the workshop page ---
+@dataclass
+class EventDetail:
+    seats_free: int
+    is_full: bool
+    waitlist_count: int
+    my_registrations: list
+    closed_reason: str
+    link_decision: object
+    recording_decision: object
+    seat_price: Decimal
+    google_url: str
+    outlook_url: str
+
+
+def event_detail(*, event: EventPage, user) -> EventDetail:
+    from members.access import can_see_virtual_link, can_view_recording
+
+    from .ics import google_calendar_url, outlook_calendar_url
+
+    counter = event.counter
+    seats_free = counter.seats_free if counter else event.capacity
+    waitlist = Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED).count()
+    mine = []
+    if user.is_authenticated:
+        mine = [
+            _decorate(r)
+            for r in Registration.objects.filter(
+                _user_registration_q(user), event=event, status__in=Registration.ACTIVE
+            )
+            .prefetch_related("attendees")
+            .select_related("event")
+            .distinct()
+        ]
+    return EventDetail(
+        seats_free=seats_free,
+        is_full=seats_free <= 0 or waitlist > 0,
+        waitlist_count=waitlist,
+        my_registrations=mine,
+        closed_reason=event.registration_closed_reason(),
+        link_decision=can_see_virtual_link(user, event),
+        recording_decision=can_view_recording(user, event),
+        seat_price=event.seat_price_for(user) if user.is_authenticated else event.price,
+        google_url=google_calendar_url(event),
+        outlook_url=outlook_calendar_url(event),
+    )
+
+
+def registration_for_owner(*, user, pk: int) -> Registration | None:
+    """A registration its buyer (or staff) may manage."""
+    qs = Registration.objects.select_related("event", "event__seat_counter", "order", "purchaser").prefetch_related(
+        "attendees"
+    )
+    if not user.is_staff:
+        qs = qs.filter(purchaser=user)
+    registration = qs.filter(pk=pk).first()
+    return _decorate(registration) if registration else None
+
+
+def registration_for_attendee(*, user, pk: int) -> Registration | None:
+    """The buyer, a named attendee or staff may download the registration's calendar file."""
+    qs = Registration.objects.select_related("event", "event__seat_counter")
+    if not user.is_staff:
+        qs = qs.filter(_user_registration_q(user)).distinct()
+    return qs.filter(pk=pk).first()
+
+
+# --- admin ---
+def events_admin_overview(*, include_past: bool = False) -> list[EventPage]:
+    """Workshops with capacity, seats taken and waitlist at a glance."""
+    events = EventPage.objects.select_related("seat_counter").annotate(
+        confirmed_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        pending_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.PENDING_PAYMENT)),
+        waitlist_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        invoices_due=Count(
+            "registrations",
+            filter=Q(
+                registrations__invoice_status=Registration.InvoiceStatus.DUE,
+                registrations__status=Registration.Status.CONFIRMED,
+            ),
+        ),
+    )
+    if not include_past:
+        events = events.filter(end__gt=timezone.now())
+    return list(events.order_by("start" if not include_past else "-start"))
+
+
+def event_registrations_admin(*, event: EventPage, status: str = "") -> list[Registration]:
+    qs = (
+        Registration.objects.filter(event=event)
+        .select_related("purchaser", "order")
+        .prefetch_related(Prefetch("attendees", queryset=Attendee.objects.order_by("id")))
+        .order_by("created", "id")
+    )
+    if status in dict(Registration.Status.choices):
+        qs = qs.filter(status=status)
+    elif status == "invoice_due":
+        qs = qs.filter(status=Registration.Status.CONFIRMED, invoice_status=Registration.InvoiceStatus.DUE)
+    return list(qs)
+
+
+def event_status_counts(*, event: EventPage) -> dict:
+    counts = {s: 0 for s, _ in Registration.Status.choices}
+    for row in Registration.objects.filter(event=event).values("status").annotate(seats=Sum("seats")):
+        counts[row["status"]] = row["seats"] or 0
+    return counts
+
+
+def attendee_rows(*, event: EventPage, include_inactive: bool = False) -> list[Attendee]:
+    """Attendees for the CSV export and the sign-in sheet, by name."""
+    qs = Attendee.objects.filter(registration__event=event).select_related("registration", "registration__purchaser")
+    if not include_inactive:
+        qs = qs.filter(registration__status=Registration.Status.CONFIRMED)
+    return list(qs.order_by("name", "id"))

@@ -1,0 +1,688 @@
+"""Writes for workshops: register, pay, wait, move up, cancel, expire, check in, remind.
+
+Seats are taken from `EventCapacity` by ONE conditional UPDATE, so two people can
+never get the last seat, on PostgreSQL or SQLite. Every function here is safe to
+call twice: a repeated webhook, task or click changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import Attendee, EventCapacity, EventPage, Registration, ReminderSent
+
+logger = logging.getLogger(__name__)
+
+MAX_GROUP_SEATS = 60
+
+
+class RegistrationError(Exception):
+    """A registration could not be made or changed; the message is for the teacher or leader."""
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def payment_hold() -> timedelta:
+    return timedelta(minutes=_setting("EVENT_PAYMENT_HOLD_MINUTES", 30))
+
+
+def invoice_hold() -> timedelta:
+    return timedelta(days=_setting("EVENT_INVOICE_HOLD_DAYS", 14))
+
+
+def promotion_payment_hold() -> timedelta:
+    """Someone moved up from the waitlist by e-mail needs longer than a checkout page to pay."""
+    return timedelta(hours=_setting("EVENT_PROMOTION_HOLD_HOURS", 24))
+
+
+# --- the seat counter ---
+def seat_counter(*, event) -> EventCapacity:
+    counter, _ = EventCapacity.objects.get_or_create(event_id=event.pk, defaults={"capacity": event.capacity})
+    return counter
+
+
+def seats_take(*, event_id: int, seats: int) -> bool:
+    """Take seats in one statement; False when they are not there. The row lock queues concurrent takers."""
+    updated = EventCapacity.objects.filter(pk=event_id, seats_taken__lte=F("capacity") - seats).update(
+        seats_taken=F("seats_taken") + seats
+    )
+    return updated == 1
+
+
+def seats_release(*, event_id: int, seats: int) -> None:
+    EventCapacity.objects.filter(pk=event_id).update(seats_taken=Greatest(F("seats_taken") - seats, 0))
+
+
+def seats_recount(*, event) -> EventCapacity:
+    """Set the counter from the registrations that hold seats (repair tool and demo seeding)."""
+    from django.db.models import Sum
+
+    with transaction.atomic():
+        seat_counter(event=event)
+        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
+        held = (
+            Registration.objects.filter(event_id=event.pk, status__in=Registration.SEAT_HOLDING).aggregate(
+                total=Sum("seats")
+            )["total"]
+            or 0
+        )
+        counter.seats_taken = held
+        counter.capacity = max(event.capacity, held)
+        counter.save(update_fields=["seats_taken", "capacity"])
+    return counter
+
+
+# --- registering ---
+@dataclass
+class AttendeeData:
+    name: str
+    email: str
+    role: str = ""
+
+
+def _clean_attendees(attendees, purchaser) -> list[AttendeeData]:
+    if not attendees:
+        name = purchaser.get_full_name() or purchaser.email.split("@")[0]
+        role = purchaser.get_role_display() if getattr(purchaser, "role", "") else ""
+        return [AttendeeData(name=name, email=purchaser.email.lower(), role=role)]
+    cleaned = []
+    for item in attendees:
+        if isinstance(item, dict):
+            item = AttendeeData(**{k: item.get(k, "") for k in ("name", "email", "role")})
+        name, email = (item.name or "").strip(), (item.email or "").strip().lower()
+        if not name or not email:
+            raise RegistrationError("Give a name and an e-mail address for every attendee.")
+        cleaned.append(AttendeeData(name=name, email=email, role=(item.role or "").strip()))
+    emails = [a.email for a in cleaned]
+    duplicates = sorted({e for e in emails if emails.count(e) > 1})
+    if duplicates:
+        raise RegistrationError(
+            f"Each attendee needs their own e-mail address: {', '.join(duplicates)} is listed twice."
+        )
+    return cleaned
+
+
+def _already_registered(event, emails, *, exclude_pk=None) -> list[str]:
+    qs = Attendee.objects.filter(
+        registration__event=event, registration__status__in=Registration.ACTIVE, email__in=emails
+    )
+    if exclude_pk:
+        qs = qs.exclude(registration_id=exclude_pk)
+    return sorted(set(qs.values_list("email", flat=True)))
+
+
+def _link_users(emails) -> dict:
+    from members.models import User
+
+    return {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+
+
+def registration_create(
+    *,
+    event: EventPage,
+    purchaser,
+    attendees: list | None = None,
+    payment_method: str | None = None,
+    po_number: str = "",
+    billing_contact: str = "",
+    billing_email: str = "",
+    billing_address: str = "",
+    organization_name: str = "",
+) -> Registration:
+    """Book seats: confirmed (free or invoice), awaiting card payment, or on the waitlist when full.
+
+    One seat per attendee; with no attendees, the purchaser registers herself.
+    """
+    reason = event.registration_closed_reason()
+    if reason:
+        raise RegistrationError(reason)
+    people = _clean_attendees(attendees, purchaser)
+    seats = len(people)
+    if seats > MAX_GROUP_SEATS:
+        raise RegistrationError(f"A group can book at most {MAX_GROUP_SEATS} seats at once; please split it.")
+    method = payment_method or (Registration.PaymentMethod.FREE if event.is_free else Registration.PaymentMethod.CARD)
+    if event.is_free:
+        method = Registration.PaymentMethod.FREE
+    elif method == Registration.PaymentMethod.FREE:
+        raise RegistrationError("This workshop has a fee: pay by card or ask for an invoice.")
+    elif method == Registration.PaymentMethod.INVOICE:
+        if not event.allow_invoice:
+            raise RegistrationError("This workshop cannot be paid by invoice; please pay by card.")
+        if not (po_number.strip() and billing_contact.strip() and billing_email.strip()):
+            raise RegistrationError("An invoice needs a PO number, a billing contact and a billing e-mail address.")
+    seat_price = 0 if method == Registration.PaymentMethod.FREE else event.seat_price_for(purchaser)
+
+    with transaction.atomic():
+        taken = _already_registered(event, [p.email for p in people])
+        if taken:
+            raise RegistrationError(
+                f"{', '.join(taken)} already {'has' if len(taken) == 1 else 'have'} a place or a waitlist spot "
+                "for this workshop."
+            )
+        registration = Registration.objects.create(
+            event=event,
+            purchaser=purchaser,
+            status=Registration.Status.WAITLISTED,
+            seats=seats,
+            payment_method=method,
+            seat_price=seat_price,
+            po_number=po_number.strip(),
+            billing_contact=billing_contact.strip(),
+            billing_email=billing_email.strip().lower(),
+            billing_address=billing_address.strip(),
+            organization_name=organization_name.strip(),
+        )
+        users = _link_users([p.email for p in people])
+        Attendee.objects.bulk_create(
+            [
+                Attendee(registration=registration, name=p.name, email=p.email, role=p.role, user=users.get(p.email))
+                for p in people
+            ]
+        )
+        seat_counter(event=event)
+        # Nobody jumps the queue: with people waiting, a newcomer joins them and promotion decides.
+        queue_waiting = (
+            Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+            .exclude(pk=registration.pk)
+            .exists()
+        )
+        if not queue_waiting and seats_take(event_id=event.pk, seats=seats):
+            _admit(registration, promoted=False)
+        else:
+            if queue_waiting:
+                waitlist_promote(event=event, newcomer_pk=registration.pk)
+                registration.refresh_from_db()
+            if registration.status == Registration.Status.WAITLISTED:
+                _notify_registration(registration, "waitlisted")
+    _refresh_access(registration)
+    return registration
+
+
+def _admit(registration: Registration, *, promoted: bool) -> None:
+    """Seats are taken: give the registration its status for its payment method, and tell people."""
+    from members.models import Order
+    from members.services import order_create
+
+    now = timezone.now()
+    method = registration.payment_method
+    if method == Registration.PaymentMethod.CARD and registration.total_cents > 0:
+        registration.status = Registration.Status.PENDING_PAYMENT
+        registration.hold_expires_at = now + (promotion_payment_hold() if promoted else payment_hold())
+        if registration.order_id is None or registration.order.status != Order.Status.PENDING:
+            registration.order = order_create(
+                user=registration.purchaser,
+                kind=Order.Kind.EVENT_SEATS,
+                page=registration.event,
+                description=f"{registration.event.title}: {registration.seats} seat{'s' if registration.seats > 1 else ''}",
+                amount_cents=registration.total_cents,
+                quantity=registration.seats,
+                metadata={"registration_id": registration.pk},
+            )
+        registration.save()
+        if promoted:
+            _notify_registration(registration, "promoted")
+        return
+    registration.status = Registration.Status.CONFIRMED
+    registration.confirmed_at = now
+    if method == Registration.PaymentMethod.INVOICE:
+        registration.invoice_status = Registration.InvoiceStatus.DUE
+        registration.invoice_number = (
+            registration.invoice_number or f"INV-{registration.event_id}-{registration.pk:05d}"
+        )
+        registration.hold_expires_at = now + invoice_hold()
+    else:
+        registration.hold_expires_at = None
+    registration.save()
+    _notify_registration(registration, "promoted" if promoted else "confirmed")
+
+
+def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> list[Registration]:
+    """Move waitlisted registrations up, oldest first, while seats are free.
+
+    A group larger than the free seats keeps its place at the head and the next one that fits moves up.
+    """
+    promoted: list[Registration] = []
+    if event.has_started or event.is_cancelled:
+        return promoted
+    with transaction.atomic():
+        # Lock the counter first: promoters queue per workshop and always lock counter, then registrations.
+        if EventCapacity.objects.select_for_update().filter(pk=event.pk).first() is None:
+            return promoted
+        waiting = list(
+            Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+            .order_by("created", "id")
+            .values_list("pk", "seats")
+        )
+        for pk, seats in waiting:
+            free = EventCapacity.objects.filter(pk=event.pk).values_list("capacity", "seats_taken").first()
+            if free is None or free[0] - free[1] <= 0:
+                break
+            if seats > free[0] - free[1]:
+                continue
+            registration = (
+                Registration.objects.select_for_update(of=("self",))
+                .select_related("event", "purchaser", "order")
+                .filter(pk=pk, status=Registration.Status.WAITLISTED)
+                .first()
+            )
+            if registration is None or not seats_take(event_id=event.pk, seats=seats):
+                continue
+            _admit(registration, promoted=pk != newcomer_pk)
+            promoted.append(registration)
+    for registration in promoted:
+        _refresh_access(registration)
+    return promoted
+
+
+# --- payment outcomes (from members.signals receivers) ---
+def registration_confirm_payment(*, registration: Registration) -> Registration:
+    """The card payment went through: confirm. A payment that arrives after the hold expired
+    gets its seats back if any are free, and is refunded otherwise."""
+    from . import tasks
+
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
+        )
+        if registration.status == Registration.Status.PENDING_PAYMENT:
+            _confirm(registration)
+        elif registration.status in (Registration.Status.EXPIRED, Registration.Status.CANCELLED):
+            if not registration.event.is_cancelled and seats_take(
+                event_id=registration.event_id, seats=registration.seats
+            ):
+                registration.cancelled_at = None
+                registration.cancellation_reason = ""
+                _confirm(registration)
+            else:
+                order_id = registration.order_id
+                transaction.on_commit(lambda: tasks.refund_registration_order.delay(order_id))
+        elif registration.status == Registration.Status.WAITLISTED:
+            # Paid while waiting should not happen; keep the money safe and hold the seat if possible.
+            if seats_take(event_id=registration.event_id, seats=registration.seats):
+                _confirm(registration)
+    _refresh_access(registration)
+    return registration
+
+
+def _confirm(registration: Registration) -> None:
+    registration.status = Registration.Status.CONFIRMED
+    registration.confirmed_at = timezone.now()
+    registration.hold_expires_at = None
+    registration.save()
+    _notify_registration(registration, "confirmed")
+
+
+def registration_expire(*, registration: Registration, reason: str = "The payment was not completed in time.") -> bool:
+    """Release the seats of an unpaid hold (card checkout, or an invoice past its hold). Repeat-safe."""
+    from members.models import Order
+    from members.services import order_mark_expired
+
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
+        )
+        unpaid_invoice = (
+            registration.status == Registration.Status.CONFIRMED
+            and registration.invoice_status == Registration.InvoiceStatus.DUE
+        )
+        if registration.status != Registration.Status.PENDING_PAYMENT and not unpaid_invoice:
+            return False
+        registration.status = Registration.Status.EXPIRED
+        registration.hold_expires_at = None
+        registration.cancelled_at = timezone.now()
+        registration.cancellation_reason = reason[:255]
+        registration.save()
+        seats_release(event_id=registration.event_id, seats=registration.seats)
+        if registration.order_id and registration.order.status == Order.Status.PENDING:
+            # The receiver of order_expired finds this registration already expired and does nothing.
+            order_mark_expired(order=registration.order)
+        _notify_registration(registration, "expired")
+        waitlist_promote(event=registration.event)
+    _refresh_access(registration)
+    return True
+
+
+def holds_expire_due(*, now=None) -> int:
+    """The beat task: expire every hold whose time is up. Invoices of started workshops are staff's to chase."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(hold_expires_at__lt=now).filter(
+        Q(status=Registration.Status.PENDING_PAYMENT)
+        | Q(status=Registration.Status.CONFIRMED, invoice_status=Registration.InvoiceStatus.DUE, event__start__gt=now)
+    )
+    expired = 0
+    for registration in due.order_by("hold_expires_at"):
+        reason = (
+            "The invoice was not paid within the hold period."
+            if registration.payment_method == Registration.PaymentMethod.INVOICE
+            else "The payment was not completed in time."
+        )
+        if registration_expire(registration=registration, reason=reason):
+            expired += 1
+    return expired
+
+
+# --- cancelling ---
+def registration_cancel(*, registration: Registration, actor, reason: str = "") -> Registration:
+    """Cancel by the registrant (before the cutoff) or by staff (any time). Card payments are refunded."""
+    from members import payments
+    from members.models import Order
+
+    by_staff = bool(actor and actor.is_staff)
+    registration = Registration.objects.select_related("event", "order").get(pk=registration.pk)
+    if not by_staff:
+        if actor is None or actor.pk != registration.purchaser_id:
+            raise RegistrationError("Only the person who registered can cancel this registration.")
+        if timezone.now() >= registration.event.cancellation_deadline and registration.holds_seats:
+            raise RegistrationError(
+                "It is too late to cancel online. Please write to us and we will help: the workshop starts soon."
+            )
+    if not registration.is_active:
+        return registration
+    reason = reason or ("Cancelled by staff." if by_staff else "Cancelled by the registrant.")
+    order = registration.order
+    if (
+        registration.payment_method == Registration.PaymentMethod.CARD
+        and order is not None
+        and order.status == Order.Status.PAID
+    ):
+        # The refund marks the order refunded; our order_refunded receiver then cancels and frees seats.
+        try:
+            payments.refund_order(order=order)
+        except payments.PaymentError as exc:
+            raise RegistrationError(str(exc)) from exc
+        except Exception as exc:
+            logger.exception("Refund failed for order %s", order.reference)
+            raise RegistrationError(
+                "We could not reach the payment service to refund you. Nothing was cancelled; please try again."
+            ) from exc
+        registration.refresh_from_db()
+        if registration.is_active:
+            _cancel(registration=registration, reason=reason)
+        return Registration.objects.get(pk=registration.pk)
+    _cancel(registration=registration, reason=reason)
+    return Registration.objects.get(pk=registration.pk)
+
+
+def _cancel(*, registration: Registration, reason: str, notify: bool = True, promote: bool = True) -> bool:
+    from members.models import Order
+    from members.services import order_mark_expired
+
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
+        )
+        if not registration.is_active:
+            return False
+        held = registration.holds_seats
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.cancellation_reason = reason[:255]
+        registration.hold_expires_at = None
+        registration.save()
+        if held:
+            seats_release(event_id=registration.event_id, seats=registration.seats)
+        if registration.order_id and registration.order.status == Order.Status.PENDING:
+            order_mark_expired(order=registration.order)
+        if notify:
+            _notify_registration(registration, "cancelled")
+        if held and promote:
+            waitlist_promote(event=registration.event)
+    _refresh_access(registration)
+    return True
+
+
+def registration_cancel_for_refund(*, registration: Registration) -> bool:
+    """The order was refunded (here or in the Stripe dashboard): the seats go back."""
+    return _cancel(registration=registration, reason="Refunded.")
+
+
+# --- invoices and attendees ---
+def registration_mark_invoice_paid(*, registration: Registration) -> Registration:
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.payment_method != Registration.PaymentMethod.INVOICE:
+            raise RegistrationError("Only invoice registrations have an invoice to mark paid.")
+        if registration.invoice_status == Registration.InvoiceStatus.PAID:
+            return registration
+        if registration.status != Registration.Status.CONFIRMED:
+            raise RegistrationError("This registration is no longer active; reinstate it before recording payment.")
+        registration.invoice_status = Registration.InvoiceStatus.PAID
+        registration.invoice_paid_at = timezone.now()
+        registration.hold_expires_at = None
+        registration.save()
+    return registration
+
+
+def attendees_update(*, registration: Registration, actor, attendees: list) -> Registration:
+    """The buyer renames the people on her seats (same number of seats) until the workshop starts."""
+    registration = Registration.objects.select_related("event").get(pk=registration.pk)
+    if not (actor.is_staff or actor.pk == registration.purchaser_id):
+        raise RegistrationError("Only the person who registered can change the attendees.")
+    if registration.event.has_started:
+        raise RegistrationError("The workshop has started, so the attendee list can no longer change.")
+    if not registration.is_active:
+        raise RegistrationError("This registration is no longer active.")
+    people = _clean_attendees(attendees, registration.purchaser)
+    if len(people) != registration.seats:
+        raise RegistrationError(f"This registration has {registration.seats} seats: name one person for each.")
+    with transaction.atomic():
+        taken = _already_registered(registration.event, [p.email for p in people], exclude_pk=registration.pk)
+        if taken:
+            raise RegistrationError(f"{', '.join(taken)} is already registered for this workshop.")
+        users = _link_users([p.email for p in people])
+        current = list(registration.attendees.select_for_update().order_by("id"))
+        for attendee, person in zip(current, people, strict=True):
+            if attendee.email != person.email:
+                # A new person on this seat should get her own reminders.
+                attendee.reminders.all().delete()
+            attendee.name, attendee.email, attendee.role = person.name, person.email, person.role
+            attendee.user = users.get(person.email)
+            attendee.save()
+    return registration
+
+
+def attendee_check_in(*, attendee: Attendee, present: bool = True) -> Attendee:
+    with transaction.atomic():
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if present and attendee.checked_in_at is None:
+            attendee.checked_in_at = timezone.now()
+        elif not present:
+            attendee.checked_in_at = None
+        attendee.save(update_fields=["checked_in_at"])
+    return attendee
+
+
+# --- staff changes to the workshop ---
+def event_published(*, event: EventPage) -> None:
+    """After a publish: follow capacity changes and tell participants if the time or place moved."""
+    event_capacity_sync(event=event)
+    event_change_announce(event=event)
+
+
+def event_capacity_sync(*, event: EventPage) -> EventCapacity:
+    with transaction.atomic():
+        seat_counter(event=event)
+        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
+        # Capacity never drops below seats already given; the page form refuses that too.
+        new_capacity = max(event.capacity, counter.seats_taken)
+        raised = new_capacity > counter.capacity
+        if new_capacity != counter.capacity:
+            counter.capacity = new_capacity
+            counter.save(update_fields=["capacity"])
+        if raised:
+            waitlist_promote(event=event)
+    return counter
+
+
+def event_change_announce(*, event: EventPage) -> bool:
+    """Compare time and place with what participants were last told; e-mail them if it changed."""
+    with transaction.atomic():
+        seat_counter(event=event)
+        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
+        now_values = (event.start, event.end, event.location_text)
+        before = (counter.announced_start, counter.announced_end, counter.announced_location)
+        counter.announced_start, counter.announced_end, counter.announced_location = now_values
+        if counter.announced_start is None or before == now_values:
+            counter.save()
+            return False
+        first_time = before[0] is None
+        if not first_time:
+            counter.schedule_sequence += 1
+        counter.save()
+        if first_time:
+            return False
+        old_start = timezone.localtime(before[0], event.zone)
+        previous = {
+            "when": f"{old_start:%A, %B} {old_start.day}, {old_start.year}, "
+            f"{old_start.strftime('%I:%M %p').lstrip('0')} {old_start.tzname()}",
+            "location": before[2],
+        }
+        for registration in (
+            Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
+            .select_related("event", "purchaser")
+            .prefetch_related("attendees")
+        ):
+            _notify_registration(registration, "changed", extra={"previous": previous}, everyone=True)
+    return True
+
+
+def event_cancel(*, event: EventPage, message: str = "") -> int:
+    """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
+    from members.models import Order
+
+    from . import tasks
+
+    cancelled = 0
+    with transaction.atomic():
+        seat_counter(event=event)
+        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
+        if counter.cancelled_at is None:
+            counter.cancelled_at = timezone.now()
+            counter.schedule_sequence += 1
+            counter.save(update_fields=["cancelled_at", "schedule_sequence"])
+        event.seat_counter = counter
+        registrations = list(
+            Registration.objects.select_for_update(of=("self",))
+            .filter(event=event, status__in=Registration.ACTIVE)
+            .select_related("event", "purchaser", "order")
+        )
+        for registration in registrations:
+            paid_by_card = registration.order_id and registration.order.status == Order.Status.PAID
+            _cancel(registration=registration, reason="The workshop was cancelled.", notify=False, promote=False)
+            registration.refresh_from_db()
+            _notify_registration(registration, "event_cancelled", extra={"message": message}, everyone=True)
+            if paid_by_card:
+                order_id = registration.order_id
+                transaction.on_commit(lambda order_id=order_id: tasks.refund_registration_order.delay(order_id))
+            cancelled += 1
+    return cancelled
+
+
+# --- reminders ---
+REMINDER_WINDOWS = {
+    ReminderSent.Kind.WEEK: (timedelta(days=7), timedelta(days=1)),
+    ReminderSent.Kind.DAY: (timedelta(days=1), timedelta(0)),
+}
+
+
+def reminders_send_due(*, now=None) -> int:
+    """Send the 7-day and 1-day reminders that are due. Each attendee gets each reminder once, ever:
+    the ReminderSent row is inserted before the e-mail is queued, in the same transaction."""
+    now = now or timezone.now()
+    sent = 0
+    for kind, (before, until) in REMINDER_WINDOWS.items():
+        attendees = (
+            Attendee.objects.filter(
+                registration__status=Registration.Status.CONFIRMED,
+                registration__event__live=True,
+                registration__event__start__lte=now + before,
+                registration__event__start__gt=now + until,
+                registration__event__seat_counter__cancelled_at__isnull=True,
+            )
+            .exclude(reminders__kind=kind)
+            .select_related("registration__event", "registration__purchaser")
+        )
+        for attendee in attendees:
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(attendee=attendee, kind=kind)
+                    _send_reminder(attendee, kind)
+            except IntegrityError:
+                # Another run got here first: that run sends it.
+                continue
+            sent += 1
+    return sent
+
+
+def _send_reminder(attendee: Attendee, kind: str) -> None:
+    from home.email import send_templated_email
+
+    from .ics import registration_calendar
+
+    registration = attendee.registration
+    send_templated_email(
+        to=[attendee.email],
+        template_prefix="events/email/reminder",
+        context=_email_context(
+            registration, extra={"attendee": attendee, "kind": kind, "days": 7 if kind == "7d" else 1}
+        ),
+        attachments=[("workshop.ics", registration_calendar(registration), "text/calendar")],
+    )
+
+
+# --- e-mail ---
+def _email_context(registration: Registration, *, extra: dict | None = None) -> dict:
+    from .ics import absolute
+
+    event = registration.event
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    return {
+        "registration": registration,
+        "event": event,
+        "event_url": absolute(event.url or "/"),
+        "registration_url": absolute(registration.get_absolute_url()),
+        # The meeting link only travels to people whose seat is confirmed.
+        "virtual_link": event.virtual_link if (confirmed and event.is_virtual) else "",
+        "virtual_instructions": event.virtual_instructions if (confirmed and event.is_virtual) else "",
+        **(extra or {}),
+    }
+
+
+def _notify_registration(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
+    """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
+    from home.email import send_templated_email
+
+    from .ics import registration_calendar
+
+    recipients = [registration.purchaser.email.lower()]
+    if everyone or kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED:
+        for attendee in registration.attendees.all():
+            if attendee.email.lower() not in recipients:
+                recipients.append(attendee.email.lower())
+    attachments = None
+    if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
+        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
+    context = _email_context(registration, extra=extra)
+    for address in recipients:
+        send_templated_email(
+            to=[address],
+            template_prefix=f"events/email/{kind}",
+            context={**context, "is_purchaser": address == recipients[0]},
+            attachments=attachments,
+        )
+
+
+def _refresh_access(registration: Registration) -> None:
+    from members.access import refresh_entitlements
+
+    refresh_entitlements(registration.purchaser)

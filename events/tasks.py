@@ -1,0 +1,32 @@
+"""Thin Celery tasks for workshops: load by id, call a service."""
+
+from celery import shared_task
+
+
+@shared_task
+def expire_payment_holds() -> int:
+    """Beat, every minute: release seats of unpaid card checkouts and unpaid invoices past their hold."""
+    from .services import holds_expire_due
+
+    return holds_expire_due()
+
+
+@shared_task
+def send_event_reminders() -> int:
+    """Beat, every 15 minutes: the 7-day and 1-day reminders, each sent once per attendee."""
+    from .services import reminders_send_due
+
+    return reminders_send_due()
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def refund_registration_order(self, order_id: int) -> str:
+    """Refund a card order whose seats could not be kept (workshop cancelled, or paid after the hold)."""
+    from members import payments
+    from members.models import Order
+
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or order.status != Order.Status.PAID:
+        return "nothing to refund"
+    payments.refund_order(order=order)
+    return "refunded"

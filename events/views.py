@@ -1,0 +1,237 @@
+"""Thin views: register, pay, manage a registration, and calendar files."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import ics, selectors, services
+from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, attendee_formset
+from .models import EventPage, Registration
+from .pdf import invoice_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _live_event(event_id: int) -> EventPage:
+    return get_object_or_404(EventPage.objects.live().public().select_related("seat_counter"), pk=event_id)
+
+
+def _checkout_or_detail(request, registration: Registration):
+    """Send a pending card registration to Stripe Checkout; anything else to its page."""
+    if registration.status != Registration.Status.PENDING_PAYMENT or registration.order is None:
+        return redirect(registration.get_absolute_url())
+    from members import payments
+
+    try:
+        return redirect(payments.start_checkout(request=request, order=registration.order))
+    except Exception:
+        logger.exception("Checkout could not start for registration %s", registration.pk)
+        held_until = timezone.localtime(registration.hold_expires_at).strftime("%-I:%M %p")
+        messages.error(
+            request,
+            f"We could not open the payment page just now. Your seats are held until {held_until}: "
+            "please try “Pay now” again in a moment.",
+        )
+        return redirect(registration.get_absolute_url())
+
+
+def _registered_message(request, registration: Registration) -> None:
+    if registration.status == Registration.Status.CONFIRMED:
+        messages.success(request, "You are registered. A confirmation with a calendar file is on its way by e-mail.")
+    elif registration.status == Registration.Status.WAITLISTED:
+        messages.info(
+            request,
+            "The workshop is full, so you are on the waitlist. We will e-mail you as soon as a seat frees up.",
+        )
+
+
+@login_required
+def register(request, event_id: int):
+    """GET: the group form. POST kind=self: one click for yourself. POST kind=group: named attendees."""
+    event = _live_event(event_id)
+    try:
+        rows = min(max(int(request.GET.get("seats", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
+    except ValueError:
+        rows = GROUP_ROWS_DEFAULT
+    form = GroupRegistrationForm(event=event)
+    formset = attendee_formset(rows=rows)
+    if request.method == "POST":
+        try:
+            if request.POST.get("kind") == "self":
+                method = request.POST.get("payment_method") or None
+                registration = services.registration_create(event=event, purchaser=request.user, payment_method=method)
+            else:
+                form = GroupRegistrationForm(request.POST, event=event)
+                formset = attendee_formset(rows=rows, data=request.POST)
+                if not (form.is_valid() and formset.is_valid()):
+                    return render(
+                        request,
+                        "events/register.html",
+                        _register_context(request, event, form, formset, rows),
+                        status=400,
+                    )
+                data = form.cleaned_data
+                registration = services.registration_create(
+                    event=event,
+                    purchaser=request.user,
+                    attendees=formset.attendees(),
+                    payment_method=data["payment_method"],
+                    po_number=data["po_number"],
+                    billing_contact=data["billing_contact"],
+                    billing_email=data["billing_email"],
+                    billing_address=data["billing_address"],
+                    organization_name=data["organization_name"],
+                )
+        except services.RegistrationError as exc:
+            messages.error(request, str(exc))
+            if request.POST.get("kind") == "self":
+                return redirect(event.url)
+            return render(
+                request, "events/register.html", _register_context(request, event, form, formset, rows), status=400
+            )
+        _registered_message(request, registration)
+        return _checkout_or_detail(request, registration)
+    closed = event.registration_closed_reason()
+    if closed:
+        messages.info(request, closed)
+        return redirect(event.url)
+    return render(request, "events/register.html", _register_context(request, event, form, formset, rows))
+
+
+def _register_context(request, event, form, formset, rows):
+    return {
+        "event": event,
+        "form": form,
+        "formset": formset,
+        "rows": rows,
+        "seat_price": event.seat_price_for(None) if event.is_free else event.price,
+        "detail": None,
+    }
+
+
+@login_required
+def registration_detail(request, pk: int):
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    event = registration.event
+    return render(
+        request,
+        "events/registration_detail.html",
+        {
+            "registration": registration,
+            "event": event,
+            "attendees": list(registration.attendees.all()),
+            "can_cancel": registration.is_active
+            and (timezone.now() < event.cancellation_deadline or not registration.holds_seats),
+            "can_edit_attendees": registration.is_active and not event.has_started,
+            "google_url": ics.google_calendar_url(event),
+            "outlook_url": ics.outlook_calendar_url(event),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_pay(request, pk: int):
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    if registration.status != Registration.Status.PENDING_PAYMENT:
+        messages.info(request, "This registration is not waiting for a payment.")
+    return _checkout_or_detail(request, registration)
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk: int):
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    try:
+        registration = services.registration_cancel(registration=registration, actor=request.user)
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+        return redirect(registration.get_absolute_url())
+    refunded = registration.order_id and registration.order.status == "refunded"
+    messages.success(
+        request,
+        "Your registration is cancelled." + (" Your card payment has been refunded." if refunded else ""),
+    )
+    return redirect(registration.get_absolute_url())
+
+
+@login_required
+def registration_attendees(request, pk: int):
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    initial = [{"name": a.name, "email": a.email, "role": a.role} for a in registration.attendees.all()]
+    formset = attendee_formset(rows=registration.seats, initial=initial, fixed=True)
+    if request.method == "POST":
+        formset = attendee_formset(rows=registration.seats, initial=initial, fixed=True, data=request.POST)
+        if formset.is_valid():
+            try:
+                services.attendees_update(registration=registration, actor=request.user, attendees=formset.attendees())
+            except services.RegistrationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Attendee names saved.")
+                return redirect(registration.get_absolute_url())
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "events/registration_attendees.html",
+        {"registration": registration, "event": registration.event, "formset": formset},
+        status=status,
+    )
+
+
+@login_required
+def registration_invoice(request, pk: int):
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None or registration.payment_method != Registration.PaymentMethod.INVOICE:
+        raise Http404("This registration has no invoice.")
+    response = HttpResponse(invoice_pdf(registration), content_type="application/pdf")
+    name = registration.invoice_number or registration.reference
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _ics_response(body: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if attachment:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def registration_ics(request, pk: int):
+    """The registrant's own calendar file, with the meeting link once the seat is confirmed."""
+    registration = selectors.registration_for_attendee(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    return _ics_response(ics.registration_calendar(registration), f"workshop-{registration.event.slug}.ics")
+
+
+def event_ics(request, event_id: int):
+    """The public calendar file of one workshop (no meeting link)."""
+    event = _live_event(event_id)
+    return _ics_response(ics.event_calendar(event), f"{event.slug}.ics")
+
+
+def calendar_feed(request):
+    """A feed of upcoming workshops calendar apps can subscribe to."""
+    events = selectors.upcoming_events(limit=200)
+    response = _ics_response(ics.feed_calendar(events), "workshops.ics", attachment=False)
+    response["Cache-Control"] = "public, max-age=900"
+    return response
