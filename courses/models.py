@@ -1,19 +1,415 @@
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+"""Self-paced courses: the page tree (catalogue > course > module > lesson) and the learning record."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from home.fields import ChoiceListField
+from members.access import AccessLevel
+from resources.models import GradeBand
+
+from .blocks import LessonStreamBlock
+
+COURSE_ACCESS_CHOICES = [(c.value, c.label) for c in AccessLevel if c != AccessLevel.COURSE]
+
+
+class _OneQueryViewRestrictions:
+    """Wagtail's privacy check for this page and its ancestors (aliases resolved) in one query, not two."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        chain = Page.objects.filter(path__in=[self.path[: i * self.steplen] for i in range(1, self.depth + 1)])
+        return PageViewRestriction.objects.filter(
+            models.Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
+            | models.Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
+        )
 
 
 class CourseIndexPage(Page):
-    """The course catalogue. Staff create one, under the home page."""
+    """The course catalogue. Staff create one, under the home page; courses live under it."""
 
     intro = RichTextField(blank=True)
+    per_page = 12
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types: list[str] = []
+    subpage_types = ["courses.CoursePage"]
     max_count = 1
 
     class Meta:
         verbose_name = "course catalogue"
+
+    def route(self, request, path_components):
+        # One query per course/module/lesson instead of Wagtail's two per level.
+        if not path_components:
+            return super().route(request, path_components)
+        if len(path_components) == 3:
+            # A lesson: its course is loaded with the outline (courses.selectors.lesson_course_and_outline).
+            lesson = LessonPage.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+            if lesson is None:
+                raise Http404
+            return lesson.route(request, [])
+        course = CoursePage.objects.filter(url_path=f"{self.url_path}{path_components[0]}/").first()
+        if course is None:
+            raise Http404
+        course._cached_parent_obj = self
+        return course.route(request, path_components[1:])
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_catalogue(index_page=self, params=request.GET, user=request.user, request=request))
+        return context
+
+
+class CoursePage(_OneQueryViewRestrictions, Page):
+    """A self-paced course. Staff create it in the catalogue, then add modules and lessons under it."""
+
+    summary = models.TextField(help_text="One or two sentences for listings and the top of the course page.")
+    description = RichTextField(blank=True, help_text="What the course covers and who it is for.")
+    outcomes = models.TextField(blank=True, help_text="What a teacher will be able to do: one outcome per line.")
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pd_hours = models.DecimalField("PD hours", max_digits=4, decimal_places=1, default=0)
+    estimated_hours = models.DecimalField(
+        "estimated time (hours)", max_digits=4, decimal_places=1, default=1, help_text="How long most teachers take."
+    )
+    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
+    concepts = ParentalManyToManyField("resources.HighLeverageConcept", blank=True, related_name="courses")
+    topics = ParentalManyToManyField("resources.Topic", blank=True, related_name="courses")
+    access_level = models.CharField(max_length=10, choices=COURSE_ACCESS_CHOICES, default=AccessLevel.FREE)
+    price_cents = models.PositiveIntegerField(
+        "price (cents)", default=0, help_text="For courses sold separately, e.g. 4900 for $49."
+    )
+    prerequisites = ParentalManyToManyField(
+        "courses.CoursePage",
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        help_text="Courses a teacher must complete before enrolling in this one.",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("summary"), FieldPanel("description"), FieldPanel("outcomes"), FieldPanel("cover_image")],
+            heading="About the course",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("pd_hours"), FieldPanel("estimated_hours")]), FieldPanel("prerequisites")],
+            heading="Credit and prerequisites",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("access_level"), FieldPanel("price_cents")],
+            heading="Access",
+            help_text="Free: any account. Members: membership or district seat. Sold separately: buy at the price.",
+        ),
+        MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("concepts"), FieldPanel("topics")], heading="Tags"),
+        InlinePanel("facilitators", label="Facilitators"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("outcomes"),
+        index.FilterField("access_level"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = "course"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.access_level == AccessLevel.PAID and not self.price_cents:
+            raise ValidationError({"price_cents": "A course sold separately needs a price."})
+
+    @property
+    def image(self):
+        """Listing cards read `image`."""
+        return self.cover_image
+
+    @property
+    def price(self):
+        return self.price_cents / 100
+
+    def outcome_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.outcomes.splitlines() if line.strip(" -•\t")]
+
+    def grade_band_labels(self) -> list[str]:
+        labels = dict(GradeBand.choices)
+        return [labels.get(code, code) for code in self.grade_bands or []]
+
+    def route(self, request, path_components):
+        # Modules and lessons are found by their URL path in a single query.
+        if not path_components or len(path_components) > 2:
+            return super().route(request, path_components)
+        model = ModulePage if len(path_components) == 1 else LessonPage
+        page = model.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+        if page is None:
+            raise Http404
+        page._course = self
+        return page.route(request, [])
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_detail(course=self, user=request.user, request=request))
+        return context
+
+
+class CourseFacilitator(Orderable):
+    """A person who designed or leads the course."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="facilitators")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=160, blank=True, help_text="e.g. Math coach, Riverside USD")
+    bio = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("bio")]
+
+    def __str__(self):
+        return self.name
+
+
+class _InCourse:
+    """Pages that live under a course find it once and cache it."""
+
+    @property
+    def course(self) -> CoursePage:
+        if getattr(self, "_course", None) is None:
+            self._course = CoursePage.objects.ancestor_of(self).first()
+        return self._course
+
+
+class ModulePage(_InCourse, _OneQueryViewRestrictions, Page):
+    """An ordered group of lessons. Staff create modules under a course, in the order taught."""
+
+    summary = models.TextField(blank=True)
+    release_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Open this module this many days after a teacher enrolls. Leave empty to open it at once.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("release_after_days")], heading="Release"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = "module"
+
+    def opens_on(self, enrolled_at):
+        if not self.release_after_days or enrolled_at is None:
+            return None
+        return enrolled_at + timedelta(days=self.release_after_days)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(course=self.course, user=request.user, request=request)
+        context["module_item"] = context["outline"].module(self.pk)
+        return context
+
+
+class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
+    """One lesson. Staff write lessons under a module; learners see them only with access."""
+
+    class CompletionRule(models.TextChoices):
+        BUTTON = "button", "The learner clicks Mark complete"
+        ACTIVITIES = "activities", "Automatic when every check is right and every reflection is written"
+
+    summary = models.TextField(blank=True)
+    estimated_minutes = models.PositiveIntegerField(default=10)
+    is_required = models.BooleanField(
+        default=True, help_text="Required lessons count toward completion and the certificate."
+    )
+    completion_rule = models.CharField(max_length=12, choices=CompletionRule.choices, default=CompletionRule.BUTTON)
+    body = StreamField(LessonStreamBlock())
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("is_required"), FieldPanel("completion_rule")],
+            heading="Completion",
+            help_text="Lessons without checks or reflections always complete with the button.",
+        )
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "lesson"
+
+    def activity_block_ids(self) -> tuple[list[str], list[str]]:
+        """(check block ids, reflection block ids) in this lesson's body."""
+        checks = [b.id for b in self.body if b.block_type == "check"]
+        reflections = [b.id for b in self.body if b.block_type == "reflection"]
+        return checks, reflections
+
+    @property
+    def completes_automatically(self) -> bool:
+        checks, reflections = self.activity_block_ids()
+        return self.completion_rule == self.CompletionRule.ACTIVITIES and bool(checks or reflections)
+
+    def document_access_decision(self, user):
+        """Files used in a lesson are for those who may open the lesson."""
+        from members.access import can_view_lesson
+
+        return can_view_lesson(user, self, self.course)
+
+    def serve(self, request, *args, **kwargs):
+        from .views import lesson_view
+
+        return lesson_view(request, lesson=self)
+
+    def serve_preview(self, request, mode_name):
+        from .views import lesson_view
+
+        return lesson_view(request, lesson=self, preview=True)
+
+
+# --- the learning record ---
+class Enrollment(models.Model):
+    """A learner taking a course. Created by enrolling, buying, or a staff grant."""
+
+    class Source(models.TextChoices):
+        FREE = "free", "Free course"
+        MEMBERSHIP = "membership", "Membership"
+        PURCHASE = "purchase", "Purchase"
+        DISTRICT_SEAT = "district_seat", "District seat"
+        STAFF_GRANT = "staff_grant", "Staff grant"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    last_lesson = models.ForeignKey(LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
+        ordering = ["-enrolled_at"]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonCompletion(models.Model):
+    """A lesson a learner finished. The course is stored too so progress is one query."""
+
+    class Method(models.TextChoices):
+        BUTTON = "button", "Marked complete"
+        ACTIVITIES = "activities", "Checks and reflections done"
+        STAFF = "staff", "Granted by staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=12, choices=Method.choices, default=Method.BUTTON)
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")]
+        indexes = [models.Index(fields=["user", "course"])]
+
+
+class CheckAnswer(models.Model):
+    """The learner's latest answer to one check for understanding, and how many tries it took."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="check_answers")
+    block_id = models.CharField(max_length=64)
+    option_id = models.CharField(max_length=64)
+    is_correct = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=1)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson", "block_id"], name="one_check_answer_per_block")
+        ]
+
+
+class ReflectionResponse(models.Model):
+    """A learner's private written reflection. Shown only to its author."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="reflections")
+    block_id = models.CharField(max_length=64)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson", "block_id"], name="one_reflection_per_block")]
+
+
+def certificate_upload_to(instance, filename):
+    return f"certificates/{instance.code}.pdf"
+
+
+class Certificate(models.Model):
+    """Proof of a completed course. Title and PD hours are copied at issue so later edits do not change it."""
+
+    enrollment = models.OneToOneField(Enrollment, null=True, on_delete=models.SET_NULL, related_name="certificate")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    course = models.ForeignKey(CoursePage, null=True, on_delete=models.SET_NULL, related_name="certificates")
+    code = models.CharField(max_length=32, unique=True, editable=False)
+    learner_name = models.CharField(max_length=200)
+    course_title = models.CharField(max_length=255)
+    pd_hours = models.DecimalField("PD hours", max_digits=4, decimal_places=1)
+    completed_on = models.DateField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=certificate_upload_to, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"{self.course_title}: {self.learner_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("courses:certificate_verify", args=[self.code])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def verify_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + self.get_absolute_url()

@@ -13,15 +13,12 @@ NAV_TYPES = [
 
 def navigation_pages() -> list[dict]:
     """The main sections, in menu order, in one query."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    cts = {
-        ct.pk: (app, model)
-        for ct in ContentType.objects.filter(
-            app_label__in={a for a, _, _ in NAV_TYPES}, model__in={m.lower() for _, m, _ in NAV_TYPES}
-        )
-        for app, model in [(ct.app_label, ct.model)]
-    }
+    # get_for_models uses Django's content-type cache: no query once warm.
+    models = [m for a, name, _ in NAV_TYPES if (m := apps.get_model(a, name, require_ready=False)) is not None]
+    cts = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.get_for_models(*models).values()}
     pages = Page.objects.live().filter(content_type_id__in=cts).only("id", "url_path", "title", "content_type_id")
     by_type = {cts[p.content_type_id]: p for p in pages}
     items = []

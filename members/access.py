@@ -184,15 +184,18 @@ def decide(user, *, level: str, page_id: int | None = None, course_ids: Iterable
         return ALLOW
     if level == AccessLevel.FREE:
         return ALLOW
+    # Members are the common case for member content: ask about membership before purchases.
+    if level in (AccessLevel.MEMBERS, AccessLevel.COURSE) and ent.is_member:
+        return ALLOW
     if page_id is not None and page_id in ent.purchased_page_ids:
         return ALLOW
     if level == AccessLevel.MEMBERS:
-        return ALLOW if ent.is_member else _MEMBERSHIP
+        return _MEMBERSHIP
     if level == AccessLevel.PAID:
         return Decision(False, Reason.PURCHASE, "This is sold separately. Buy it to get access.")
     if level == AccessLevel.COURSE:
         course_ids = list(course_ids)
-        if ent.is_member or any(cid in ent.enrollments for cid in course_ids):
+        if any(cid in ent.enrollments for cid in course_ids):
             return ALLOW
         return Decision(False, Reason.ENROLLMENT, "This material comes with a course. Enroll in the course to use it.")
     return Decision(False, Reason.FORBIDDEN, "You do not have access to this.")

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "resources"
-urlpatterns: list = []
+urlpatterns = [
+    path("my-library/", views.my_library, name="my_library"),
+    path("my-library/save/<int:page_id>/", views.save, name="save"),
+    path("my-library/remove/<int:page_id>/", views.unsave, name="unsave"),
+]

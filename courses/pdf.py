@@ -1,0 +1,83 @@
+"""The certificate PDF: one landscape page drawn with reportlab, with a QR code to the public verify page."""
+
+import io
+
+import qrcode
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+NAVY = colors.HexColor("#13293d")
+TEAL = colors.HexColor("#0b5563")
+AMBER = colors.HexColor("#e8913a")
+MUTED = colors.HexColor("#4a5868")
+
+
+def _qr_image(url: str) -> ImageReader:
+    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+def _hours(value) -> str:
+    text = f"{value:f}".rstrip("0").rstrip(".")
+    return f"{text} professional development hour{'' if text == '1' else 's'}"
+
+
+def render_certificate_pdf(certificate) -> bytes:
+    buffer = io.BytesIO()
+    width, height = landscape(letter)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"Certificate: {certificate.course_title}")
+    pdf.setAuthor(settings.WAGTAIL_SITE_NAME)
+    pdf.setSubject(f"Certificate {certificate.code}")
+
+    margin = 36
+    pdf.setStrokeColor(NAVY)
+    pdf.setLineWidth(4)
+    pdf.rect(margin, margin, width - 2 * margin, height - 2 * margin)
+    pdf.setStrokeColor(AMBER)
+    pdf.setLineWidth(1.5)
+    pdf.rect(margin + 10, margin + 10, width - 2 * margin - 20, height - 2 * margin - 20)
+
+    center = width / 2
+    pdf.setFillColor(TEAL)
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawCentredString(center, height - 110, settings.WAGTAIL_SITE_NAME.upper())
+    pdf.setFillColor(NAVY)
+    pdf.setFont("Times-Bold", 36)
+    pdf.drawCentredString(center, height - 160, "Certificate of Completion")
+
+    pdf.setFillColor(MUTED)
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(center, height - 205, "This certifies that")
+    pdf.setFillColor(NAVY)
+    pdf.setFont("Times-Bold", 30)
+    pdf.drawCentredString(center, height - 245, certificate.learner_name)
+    pdf.setFillColor(MUTED)
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(center, height - 280, "completed the self-paced course")
+    pdf.setFillColor(NAVY)
+    title_size = 22 if len(certificate.course_title) < 55 else 16
+    pdf.setFont("Helvetica-Bold", title_size)
+    pdf.drawCentredString(center, height - 315, certificate.course_title)
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(center, height - 350, _hours(certificate.pd_hours))
+    pdf.drawCentredString(center, height - 372, f"Completed on {certificate.completed_on:%B %-d, %Y}")
+
+    qr_size = 96
+    pdf.drawImage(_qr_image(certificate.verify_url), width - margin - 30 - qr_size, margin + 30, qr_size, qr_size)
+    pdf.setFillColor(MUTED)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(margin + 30, margin + 52, "Verify this certificate:")
+    pdf.setFont("Courier", 9)
+    pdf.drawString(margin + 30, margin + 40, certificate.verify_url)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
