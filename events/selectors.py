@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -66,13 +66,21 @@ def dashboard_registrations(*, user) -> list[Registration]:
     return registrations
 
 
+JOIN_OPENS_BEFORE = timedelta(minutes=30)
+
+
 def _decorate(registration: Registration) -> Registration:
     event = registration.event
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
-    registration.join_url_visible = bool(
+    registration.join_url_available = bool(
         registration.status == Registration.Status.CONFIRMED and event.is_virtual and event.virtual_link
     )
-    registration.join_url = event.virtual_link if registration.join_url_visible else ""
+    # The dashboard's Join button appears when it is time: shortly before the start until the end.
+    registration.join_opens_at = event.start - JOIN_OPENS_BEFORE
+    registration.join_url_visible = registration.join_url_available and (
+        registration.join_opens_at <= timezone.now() <= event.end
+    )
+    registration.join_url = event.virtual_link if registration.join_url_available else ""
     return registration
 
 

@@ -242,6 +242,7 @@ LOGGING = {
         # Per-task and per-page chatter drowns out what matters.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

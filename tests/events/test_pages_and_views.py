@@ -225,7 +225,14 @@ def test_selectors_for_other_apps(user, make_user, make_event):
     assert selectors.confirmed_event_ids_for_user(user=user) == [event.pk]
     assert selectors.confirmed_event_ids_for_user(user=leader) == [event.pk]
     [row] = selectors.dashboard_registrations(user=user)
-    assert row.join_url_visible and row.ics_url.endswith("/calendar.ics")
+    assert row.join_url_available and row.ics_url.endswith("/calendar.ics")
+    # Days ahead, the Join button waits; half an hour before the start it appears.
+    assert not row.join_url_visible
+    event.start = timezone.now() + timedelta(minutes=20)
+    event.end = event.start + timedelta(hours=2)
+    event.save()
+    [row] = selectors.dashboard_registrations(user=user)
+    assert row.join_url_visible
     assert selectors.transcript_events(user=user) == []
     services.attendee_check_in(attendee=row.attendees.get())
     [line] = selectors.transcript_events(user=user)

@@ -6,6 +6,7 @@ import random
 import factory.random
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 # Each app owns its demo content in <app>/demo.py with seed(stdout) and optional reset().
 DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo"]
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         random.seed(2026)
         factory.random.reseed_random(2026)
         modules = [importlib.import_module(name) for name in DEMO_MODULES]
-        with transaction.atomic():
+        # Demo learners are fictional: keep certificate and workshop e-mails out of the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             if force:
                 for module in reversed(modules):
                     if hasattr(module, "reset"):
