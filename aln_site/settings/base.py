@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.StaffMFAMiddleware",
+    "resources.middleware.PrivateDocumentsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

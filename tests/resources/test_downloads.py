@@ -195,3 +195,10 @@ def test_unpublished_or_draft_member_resource_keeps_its_file_gated(client, libra
     assert client.get(draft_document.url).status_code == 403
     client.force_login(member)
     assert _served(client.get(draft_document.url))
+
+
+def test_served_documents_are_never_stored_by_shared_caches(client, member, member_resource):
+    client.force_login(member)
+    response = client.get(first_document(member_resource).url)
+    assert _served(response)
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
