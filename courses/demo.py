@@ -475,7 +475,24 @@ def seed(*, stdout) -> None:
         _complete(seat, lessons, len(lessons))
         # The seeder runs in one transaction, so issue the certificate now rather than after commit.
         services.certificate_issue(enrollment_id=enrollment.pk)
+    _seed_district_learners(launch, probes, lessons_of)
     stdout.write("Demo learners enrolled: teacher (1 lesson), member (half-way), seat teacher (completed)")
+
+
+def _seed_district_learners(launch, probes, lessons_of) -> None:
+    """Riverside's teachers at different stages, so the leader's dashboard tells a story."""
+    from members.demo import DISTRICT_TEACHERS
+    from members.models import User
+
+    from . import services
+
+    stages = [(launch, 3), (probes, 2), (launch, 0)]
+    emails = [email for email, *_ in DISTRICT_TEACHERS]
+    for user, (course, done) in zip(User.objects.filter(email__in=emails).order_by("email"), stages, strict=False):
+        if Enrollment.objects.filter(user=user, course=course).exists():
+            continue
+        services.enrollment_create(user=user, course=course)
+        _complete(user, lessons_of(course), done)
 
 
 def reset(*, stdout) -> None:
