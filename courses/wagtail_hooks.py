@@ -1,10 +1,7 @@
 """Staff tools for courses: the progress report per course (with CSV), and per-learner actions."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+
+from home.csv_export import csv_response
 
 from . import selectors, services
 from .models import Certificate, CoursePage, Enrollment
@@ -23,15 +22,6 @@ CHANGE_PERMISSION = "courses.change_enrollment"
 def _require(request, permission: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied
-
-
-def _csv(filename: str, headings: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(headings)
-    writer.writerows(rows)
-    return response
 
 
 def _days(value) -> str:
@@ -100,7 +90,7 @@ def courses_report(request):
     _require(request, VIEW_PERMISSION)
     stats = selectors.course_report(courses=selectors.reportable_courses())
     if request.GET.get("export") == "csv":
-        return _csv("course-progress.csv", SUMMARY_HEADINGS, (_summary_row(s) for s in stats))
+        return csv_response("course-progress.csv", SUMMARY_HEADINGS, (_summary_row(s) for s in stats))
     return TemplateResponse(
         request,
         "courses/admin/courses_report.html",
@@ -113,7 +103,7 @@ def course_learners_report(request, course_id: int):
     course = get_object_or_404(CoursePage, pk=course_id)
     rows = selectors.course_learners(course=course)
     if request.GET.get("export") == "csv":
-        return _csv(f"learners-{course.slug}.csv", LEARNER_HEADINGS, (_learner_row(r) for r in rows))
+        return csv_response(f"learners-{course.slug}.csv", LEARNER_HEADINGS, (_learner_row(r) for r in rows))
     stats = selectors.course_report(courses=[course])[0]
     return TemplateResponse(
         request,

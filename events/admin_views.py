@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from home.csv_export import csv_response
 
 from . import selectors, services
 from .models import Attendee, EventPage, Registration
@@ -56,10 +55,9 @@ def attendees_csv(request, event_id: int):
     _require(request)
     event = get_object_or_404(EventPage, pk=event_id)
     everyone = request.GET.get("all") == "1"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="attendees-{event.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    rows = (_attendee_row(attendee) for attendee in selectors.attendee_rows(event=event, include_inactive=everyone))
+    return csv_response(
+        f"attendees-{event.slug}.csv",
         [
             "name",
             "email",
@@ -73,29 +71,27 @@ def attendees_csv(request, event_id: int):
             "purchaser_email",
             "registered_at",
             "checked_in_at",
-        ]
+        ],
+        rows,
     )
-    for attendee in selectors.attendee_rows(event=event, include_inactive=everyone):
-        registration = attendee.registration
-        writer.writerow(
-            [
-                attendee.name,
-                attendee.email,
-                attendee.role,
-                registration.reference,
-                registration.status_label,
-                registration.get_payment_method_display(),
-                registration.get_invoice_status_display() if registration.invoice_status else "",
-                registration.po_number,
-                registration.organization_name,
-                registration.purchaser.email,
-                timezone.localtime(registration.created).isoformat(timespec="minutes"),
-                timezone.localtime(attendee.checked_in_at).isoformat(timespec="minutes")
-                if attendee.checked_in_at
-                else "",
-            ]
-        )
-    return response
+
+
+def _attendee_row(attendee) -> list:
+    registration = attendee.registration
+    return [
+        attendee.name,
+        attendee.email,
+        attendee.role,
+        registration.reference,
+        registration.status_label,
+        registration.get_payment_method_display(),
+        registration.get_invoice_status_display() if registration.invoice_status else "",
+        registration.po_number,
+        registration.organization_name,
+        registration.purchaser.email,
+        timezone.localtime(registration.created).isoformat(timespec="minutes"),
+        timezone.localtime(attendee.checked_in_at).isoformat(timespec="minutes") if attendee.checked_in_at else "",
+    ]
 
 
 def sign_in_sheet(request, event_id: int):

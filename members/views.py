@@ -1,4 +1,3 @@
-import csv
 import json
 import logging
 
@@ -13,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from home.csv_export import csv_response
 
 from . import payments, selectors, services
 from .access import can_view_organization, entitlements_for
@@ -239,13 +240,8 @@ def district_dashboard(request, org_id):
 @login_required
 def district_export(request, org_id):
     organization = _organization_for_leader(request, org_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerows(selectors.organization_export_rows(organization=organization))
-    return response
+    filename = f"district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, None, selectors.organization_export_rows(organization=organization))
 
 
 @login_required

@@ -1,12 +1,10 @@
 """Admin for the resource library: taxonomy snippets, gated document downloads, staff reports."""
 
-import csv
 from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.csv_export import csv_response
 from members.access import can_download_document
 
 from .models import Grade, HighLeverageConcept, LessonPart, ResourceAccess, ResourceKind, Topic
@@ -123,22 +122,6 @@ def _period(request) -> tuple[PeriodForm, datetime | None, datetime | None]:
     return form, since, until
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet apps run cells starting with =, +, - or @ as formulas; keep them as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return response
-
-
 def _require_report_permission(request):
     if not request.user.has_perm(REPORT_PERMISSION):
         raise PermissionDenied
@@ -154,35 +137,35 @@ def downloads_report(request):
     stamp = f"{since:%Y%m%d}-{(until - timedelta(days=1)):%Y%m%d}" if since and until else "all"
     if export == "resources":
         rows = selectors.most_downloaded_resources(since=since, until=until, limit=None)
-        return _csv_response(
+        return csv_response(
             f"downloads-by-resource-{stamp}.csv",
             ["Resource", "Access", "Downloads", "People"],
             ([r["title"], r["access_level"], r["downloads"], r["people"]] for r in rows),
         )
     if export == "roles":
         rows = selectors.downloads_by_role(since=since, until=until)
-        return _csv_response(
+        return csv_response(
             f"downloads-by-role-{stamp}.csv",
             ["Role", "Downloads", "People"],
             ([r["role"], r["downloads"], r["people"]] for r in rows),
         )
     if export == "districts":
         rows = selectors.downloads_by_district(since=since, until=until)
-        return _csv_response(
+        return csv_response(
             f"downloads-by-district-{stamp}.csv",
             ["District", "Downloads", "People"],
             ([r["district"], r["downloads"], r["people"]] for r in rows),
         )
     if export == "organizations":
         rows = selectors.downloads_by_organization(since=since, until=until)
-        return _csv_response(
+        return csv_response(
             f"downloads-by-organization-{stamp}.csv",
             ["Organization", "Downloads", "People"],
             ([r["organization"], r["downloads"], r["people"]] for r in rows),
         )
     if export == "log":
         logs = selectors.download_log_rows(since=since, until=until)
-        return _csv_response(
+        return csv_response(
             f"downloads-{stamp}.csv",
             ["Downloaded at", "E-mail", "Role", "District", "Organizations", "Resource", "File"],
             (
@@ -261,7 +244,7 @@ def search_terms_report(request):
     form, since, until = _period(request)
     terms = selectors.zero_result_searches(since=since, until=until)
     if request.GET.get("export") == "csv":
-        return _csv_response(
+        return csv_response(
             "library-searches-without-results.csv",
             ["Search words", "Times", "With filters", "Last searched"],
             (
