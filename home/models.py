@@ -167,6 +167,8 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("privacy_page"),
         FieldPanel("accessibility_page"),
     ]
+    # The footer links to both pages on every page view: fetch them with the settings row.
+    select_related = ["privacy_page", "accessibility_page"]
 
     class Meta:
         verbose_name = "site settings"
