@@ -215,6 +215,10 @@ def can_view_lesson(user, lesson, course) -> Decision:
         return ALLOW
     enrollment = ent.enrollments.get(course.pk)
     if enrollment is None:
+        # Say what stands in the way first: membership or a purchase before enrolling.
+        may_enroll = can_enroll(user, course)
+        if not may_enroll:
+            return may_enroll
         return Decision(False, Reason.ENROLLMENT, "Enroll in this course to open its lessons.")
     if getattr(enrollment, "source", "") == "staff_grant":
         return ALLOW

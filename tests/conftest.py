@@ -10,6 +10,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+    # A plain `pytest` run keeps the browser journeys last, as `make test` does.
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 
 
 def service_available(host: str, port: int) -> bool:

@@ -72,7 +72,7 @@ def test_removing_a_teacher_releases_the_seat(district):
     assert not entitlements_for(teacher).is_member
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_joins_never_exceed_the_license():
     """Eight teachers press "Accept" at once for two free seats."""
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):

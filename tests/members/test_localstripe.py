@@ -20,7 +20,7 @@ from members.access import entitlements_for
 from members.factories import MembershipPlanFactory, UserFactory
 from members.models import Membership, StripeEvent
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SERVER = (
     "import logging, sys; from aiohttp import web; from localstripe.server import app; "

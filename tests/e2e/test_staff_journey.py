@@ -1,0 +1,136 @@
+"""Journey 5: staff publish a resource and a lesson in the Wagtail admin, preview a gated lesson and export a
+course report."""
+
+import csv
+import io
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import account_menu, audit, login
+
+RESOURCE = "Fraction number line probe"
+LESSON = "Probe talk in pairs"
+LESSON_TEXT = "Pairs explain their probe answers to each other before the class discussion."
+MEMBER_COURSE = "Formative probes: seeing student thinking"
+
+
+def a_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    sheet = canvas.Canvas(str(path))
+    sheet.drawString(72, 720, "Place 1/4, 1/2 and 3/4 on the number line.")
+    sheet.save()
+    return path
+
+
+def explore(page, *names) -> None:
+    """From the admin, open the page explorer and walk down the tree to the listing of the last name."""
+    page.get_by_role("navigation", name="Main menu").get_by_role("button", name="Pages").click()
+    page.get_by_role("dialog", name="Page explorer").get_by_role("link", name="Home").first.click()
+    for name in names:
+        page.get_by_role("link", name=f"Explore child pages of '{name}'").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Exploring: {names[-1]}")
+
+
+def publish(page) -> None:
+    page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
+
+
+def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, page, new_page, tmp_path):
+    login(page, "editor@example.org")
+    account_menu(page, "Admin")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    audit(page, name="admin dashboard")
+
+    # Publish a member-only resource with a file.
+    explore(page, "Resources")
+    audit(page, name="admin page listing")
+    page.get_by_role("navigation", name="Actions").get_by_role("link", name="Add child page").click()
+    page.get_by_role("textbox", name="Title*").fill(RESOURCE)
+    page.get_by_role("textbox", name="Summary*").fill("Students place unit fractions on a number line and explain.")
+    page.get_by_role("button", name="Add File").click()
+    page.get_by_role("region", name="Files").get_by_role("button", name="Choose a document").click()
+    chooser = page.get_by_role("dialog")
+    chooser.get_by_role("tab", name="Upload").click()
+    upload = chooser.get_by_role("tabpanel", name="Upload")
+    upload.get_by_role("textbox", name="Title*").fill(RESOURCE)
+    upload.locator("input[type=file]").set_input_files(str(a_pdf(tmp_path / "fraction-probe.pdf")))
+    upload.get_by_role("combobox", name="Collection*").select_option(label="Resource library")
+    upload.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("region", name="Files")).to_contain_text(RESOURCE)
+    page.get_by_role("tab", name="Tags").click()
+    tags = page.get_by_role("tabpanel", name="Tags")
+    tags.get_by_role("region", name="Grades").get_by_role("checkbox", name="Grade 3").check()
+    tags.get_by_role("region", name="Lesson parts").get_by_role("checkbox", name="Math Menu").check()
+    page.get_by_role("tab", name="Access and related").click()
+    page.get_by_role("combobox", name="Access level*").select_option(label="Members only")
+    audit(page, name="admin resource editor")
+    publish(page)
+    expect(page.get_by_text(f"Page '{RESOURCE}' created and published")).to_be_visible()
+
+    # It is live in the library, members only.
+    teacher = new_page()
+    login(teacher, "teacher@example.org")
+    teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Resources").click()
+    teacher.get_by_label("Search the library").fill("fraction number line")
+    teacher.get_by_role("button", name="Show resources").click()
+    teacher.get_by_role("link", name=RESOURCE).click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(RESOURCE)
+    expect(teacher.locator(".badge--members").first).to_be_visible()
+    expect(teacher.get_by_role("link", name="See membership options")).to_be_visible()
+
+    # Write a lesson in the member course, preview it as the learner will see it, then publish it.
+    explore(page, "Courses", MEMBER_COURSE, "What a probe shows")
+    page.get_by_role("navigation", name="Actions").get_by_role("link", name="Add child page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New: Lesson")
+    page.get_by_role("textbox", name="Title*").fill(LESSON)
+    page.get_by_role("textbox", name="Summary").fill("Partners compare their probe answers.")
+    page.get_by_role("button", name="Insert a block").first.click()
+    page.get_by_role("option", name="Paragraph").click()
+    page.locator("[contenteditable=true]").last.click()
+    page.keyboard.type(LESSON_TEXT)
+    page.get_by_role("textbox", name="Summary").click()  # leave the rich-text editor so its value is saved
+    expect(page.locator("input[name='body-0-value']")).to_have_value(re.compile("class discussion"))
+    page.get_by_role("button", name="Toggle preview").click()
+    preview_panel = page.get_by_role("complementary", name="Preview")
+    expect(preview_panel.frame_locator("#w-preview-iframe").locator("main")).to_contain_text(
+        LESSON_TEXT, timeout=15_000
+    )
+    with page.context.expect_page() as new_tab:
+        preview_panel.get_by_role("link", name="Preview in new tab").click()
+    preview = new_tab.value
+    preview.wait_for_load_state()
+    expect(preview.get_by_role("heading", level=1)).to_have_text(LESSON)
+    expect(preview.locator("main")).to_contain_text(LESSON_TEXT)
+    expect(preview.locator("main")).to_contain_text("seeing this lesson as an editor")
+    audit(preview, name="lesson preview")
+    preview.close()
+    publish(page)
+    expect(page.get_by_text(f"Page '{LESSON}' created and published")).to_be_visible()
+
+    # The lesson is in the course now, and stays gated: a free teacher sees the way in, not the lesson.
+    teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
+    teacher.get_by_role("link", name=MEMBER_COURSE).first.click()
+    expect(teacher.locator(".outline")).to_contain_text(LESSON)
+    lesson_url = page.get_by_role("link", name=re.compile("View live")).first.get_attribute("href")
+    teacher.goto(lesson_url)
+    expect(teacher.locator("main")).not_to_contain_text(LESSON_TEXT)
+    expect(teacher.locator("main")).to_contain_text("Enrollment required")
+    audit(teacher, name="lesson, refused")
+    teacher.get_by_role("link", name="Enroll on the course page").click()
+    expect(teacher.locator("#cta-title")).to_have_text("Included in membership")
+
+    # Export the course progress report.
+    page.get_by_role("navigation", name="Main menu").get_by_role("button", name="Reports").click()
+    page.get_by_role("link", name="Course progress").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Course progress")
+    audit(page, name="admin course report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    with open(download.value.path(), newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read())))
+    titles = [row[0] for row in rows[1:]]
+    assert "Launch routines that open every lesson" in titles and MEMBER_COURSE in titles, rows
