@@ -117,9 +117,11 @@ def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, pa
     lesson_url = page.get_by_role("link", name=re.compile("View live")).first.get_attribute("href")
     teacher.goto(lesson_url)
     expect(teacher.locator("main")).not_to_contain_text(LESSON_TEXT)
-    expect(teacher.locator("main")).to_contain_text("Enrollment required")
+    # A free teacher is told plainly that this lesson needs membership, with the way in.
+    expect(teacher.locator("main")).to_contain_text("Membership required")
     audit(teacher, name="lesson, refused")
-    teacher.get_by_role("link", name="Enroll on the course page").click()
+    expect(teacher.get_by_role("link", name="Become a member")).to_be_visible()
+    teacher.get_by_role("link", name="About the course").click()
     expect(teacher.locator("#cta-title")).to_have_text("Included in membership")
 
     # Export the course progress report.
