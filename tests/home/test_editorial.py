@@ -63,3 +63,13 @@ def test_beat_task_publishes_scheduled_pages():
     page.refresh_from_db()
     assert page.live
     assert "publish-scheduled-pages" in __import__("django.conf").conf.settings.CELERY_BEAT_SCHEDULE
+
+
+def test_setup_editorial_command_is_repeatable(seeded):
+    from django.contrib.auth.models import Group
+    from wagtail.models import Workflow
+
+    call_command("setup_editorial", stdout=open("/dev/null", "w"))
+    call_command("setup_editorial", stdout=open("/dev/null", "w"))
+    assert Group.objects.filter(name__in=["Editors", "Moderators"]).count() == 2
+    assert Workflow.objects.filter(name="Review before publishing").count() == 1

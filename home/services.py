@@ -1,0 +1,41 @@
+"""Site-wide writes."""
+
+from django.db import transaction
+
+from .models import HomePage
+
+
+@transaction.atomic
+def editorial_workflow_setup() -> None:
+    """Editors draft and submit; Moderators approve and publish, on the course, resource and event trees.
+
+    Safe to run again: groups, permissions and the workflow are created once.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+    from courses.models import CourseIndexPage
+    from events.models import EventIndexPage
+    from resources.models import ResourceIndexPage
+
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    home = HomePage.objects.first()
+    for group, codenames in (
+        (editors, ["add_page", "change_page"]),
+        (moderators, ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]),
+    ):
+        group.permissions.add(admin_access)
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    workflow, created = Workflow.objects.get_or_create(name="Review before publishing")
+    if created:
+        task, _ = GroupApprovalTask.objects.get_or_create(name="Moderator approval")
+        task.groups.set([moderators])
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for model in (CourseIndexPage, ResourceIndexPage, EventIndexPage):
+        page = model.objects.first()
+        if page is not None:
+            WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
