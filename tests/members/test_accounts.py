@@ -96,3 +96,34 @@ def test_account_pages_use_site_templates(client, home_page):
     response = client.get(reverse("account_login"))
     assert response.status_code == 200
     assert b'id="main"' in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, signed_in",
+    [
+        ("account_login", False),
+        ("account_signup", False),
+        ("account_reset_password", False),
+        ("account_email", True),
+        ("account_change_password", True),
+        ("mfa_index", True),
+        ("mfa_activate_totp", True),
+    ],
+)
+def test_account_pages_render_in_the_site_layout(client, home_page, user, name, signed_in):
+    if signed_in:
+        # A real sign-in, so pages that ask for a recent login (two-factor set-up) open directly.
+        client.post(reverse("account_login"), {"login": user.email, "password": "learn-math-2026"})
+    response = client.get(reverse(name))
+    assert response.status_code == 200, name
+    html = response.content.decode()
+    assert 'id="main"' in html and 'aria-label="Main"' in html, f"{name} does not use the site's layout"
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_link_by_email(client, home_page, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
