@@ -125,6 +125,8 @@ def organization_registrations(*, user_ids) -> list[dict]:
                 "starts": registration.event.start,
                 "status": registration.status_label,
                 "attended": attendee.attended,
+                # Attended workshops count toward PD hours, as on the teacher's own transcript.
+                "pd_hours": Decimal(registration.event.pd_hours) if attendee.attended else Decimal("0"),
             }
         )
     return rows

@@ -191,7 +191,12 @@ class TeacherReport:
 
     @property
     def pd_hours(self) -> Decimal:
-        return sum((Decimal(c.get("pd_hours") or 0) for c in self.courses if c.get("completed_on")), Decimal("0"))
+        """Completed courses plus attended workshops, as on the teacher's own transcript."""
+        courses = sum((Decimal(c.get("pd_hours") or 0) for c in self.courses if c.get("completed_on")), Decimal("0"))
+        workshops = sum(
+            (Decimal(r.get("pd_hours") or 0) for r in self.registrations if r.get("attended")), Decimal("0")
+        )
+        return courses + workshops
 
 
 def organization_report(*, organization: Organization) -> dict:
@@ -275,7 +280,7 @@ def organization_export_rows(*, organization: Organization) -> list[list]:
                     "",
                     r.get("starts") or "",
                     "attended" if r.get("attended") else r.get("status", ""),
-                    "",
+                    (r.get("pd_hours") or "") if r.get("attended") else "",
                 ]
             )
     return rows

@@ -78,6 +78,24 @@ def test_member_enrolled_sees_body_but_never_correctness_before_answering(client
     assert lesson.document_access_decision(member)
 
 
+def test_lesson_file_is_refused_by_url_unless_the_lesson_is_open(client, gated_lesson, user, member):
+    """The file behind a lesson's video and download goes through the document gate, not just the page."""
+    from urllib.parse import parse_qs, urlparse
+
+    course, lesson, document = gated_lesson
+    response = client.get(document.url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert parse_qs(urlparse(response["Location"]).query)["next"] == [document.url]
+    client.force_login(user)
+    response = client.get(document.url)
+    assert response.status_code == 403 and b"probe" not in response.content
+    client.force_login(member)
+    assert client.get(document.url).status_code == 403  # a member still enrolls before the lesson files open
+    services.enrollment_create(user=member, course=course)
+    response = client.get(document.url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"probe"
+
+
 def test_answer_is_checked_on_the_server_and_feedback_shown_for_the_chosen_option(client, gated_lesson, member):
     course, lesson, _ = gated_lesson
     services.enrollment_create(user=member, course=course)
@@ -319,3 +337,37 @@ def test_catalogue_filters_search_counts_and_progress(client, course_builder, ca
     assert "Launch routines" in html and "Formative probes</a>" not in html
     html = client.get(catalogue.url, {"q": "menu"}).content.decode()
     assert "Designing a Math Menu" in html and "Formative probes</a>" not in html
+
+
+def test_catalogue_filters_by_concept_topic_and_length_and_sorts(client, course_builder, catalogue):
+    from resources.factories import HighLeverageConceptFactory, TopicFactory
+
+    concept = HighLeverageConceptFactory(title="Add and subtract within 120")
+    topic = TopicFactory(name="Number talks", slug="number-talks")
+    short, _ = course_builder(title="Zig short course", slug="short", estimated_hours=1, pd_hours=1)
+    long, _ = course_builder(title="Alpha long course", slug="long", estimated_hours=8, pd_hours=8)
+    mid, _ = course_builder(title="Mid course", slug="mid", estimated_hours=3, pd_hours=3)
+    short.concepts.add(concept)
+    short.save_revision().publish()
+    long.topics.add(topic)
+    long.save_revision().publish()
+
+    def titles(params):
+        html = client.get(catalogue.url, params).content.decode()
+        return [t for t in ("Zig short course", "Alpha long course", "Mid course") if f"{t}</a>" in html], html
+
+    assert titles({"hlc": concept.pk})[0] == ["Zig short course"]
+    assert titles({"topic": "number-talks"})[0] == ["Alpha long course"]
+    assert titles({"length": "medium"})[0] == ["Mid course"]
+    found, html = titles({"length": ["short", "long"]})
+    assert set(found) == {"Zig short course", "Alpha long course"} and "2 courses" in html
+    # Counts for the concept facet follow the other filters: none of the long courses carries the concept.
+    assert titles({"length": "long", "hlc": concept.pk})[0] == []
+
+    def order(sort):
+        html = client.get(catalogue.url, {"sort": sort}).content.decode()
+        return sorted((html.index(f"{t}</a>"), t) for t in ("Zig short course", "Alpha long course", "Mid course"))
+
+    assert [t for _, t in order("title")] == ["Alpha long course", "Mid course", "Zig short course"]
+    assert [t for _, t in order("shortest")] == ["Zig short course", "Mid course", "Alpha long course"]
+    assert [t for _, t in order("pd_hours")] == ["Alpha long course", "Mid course", "Zig short course"]

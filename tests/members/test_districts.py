@@ -266,6 +266,38 @@ def test_leader_export_csv(client, district):
     assert outsider.user.email not in emails
 
 
+def test_leader_report_counts_attended_workshop_hours(client, district, home_page):
+    import csv
+    import io
+    from decimal import Decimal
+
+    from events import services as event_services
+    from events.factories import EventIndexPageFactory, EventPageFactory
+    from members.selectors import organization_report
+
+    org, leader = district
+    teacher = services.organization_join(organization=org, user=UserFactory(email="t2@example.org")).user
+    index = EventIndexPageFactory(parent=home_page)
+    attended = EventPageFactory(parent=index, title="Fraction talks", pd_hours=Decimal("3"))
+    missed = EventPageFactory(parent=index, title="Ratio routines", pd_hours=Decimal("5"))
+    registration = event_services.registration_create(event=attended, purchaser=teacher)
+    event_services.registration_create(event=missed, purchaser=teacher)
+    event_services.attendee_check_in(attendee=registration.attendees.get())
+
+    report = organization_report(organization=org)
+    [row] = [t for t in report["teachers"] if t.member.user_id == teacher.pk]
+    # Only the workshop she was checked in at counts, as on her own transcript.
+    assert row.pd_hours == Decimal("3")
+    assert report["pd_hours"] == Decimal("3")
+
+    client.force_login(leader)
+    response = client.get(reverse("members:district_export", args=[org.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    workshops = {row[5]: row for row in rows[1:] if row[4] == "workshop"}
+    assert workshops["Fraction talks"][8] == "attended" and workshops["Fraction talks"][9] == "3.00"
+    assert workshops["Ratio routines"][9] == ""
+
+
 def test_leader_toggles_auto_join(client, district):
     org, leader = district
     client.force_login(leader)

@@ -183,6 +183,17 @@ def test_each_download_is_logged(client, member, free_resource):
     assert {log.resource_id for log in logs} == {free_resource.pk}
 
 
+def test_resource_page_shows_its_own_download_count(client, member, free_resource, member_resource):
+    client.force_login(member)
+    for _ in range(2):
+        assert _served(client.get(first_document(free_resource).url))
+    assert _served(client.get(first_document(member_resource).url))
+    html = client.get(free_resource.url).content.decode()
+    assert "<dt>Downloads</dt><dd>2</dd>" in html
+    html = client.get(member_resource.url).content.decode()
+    assert "<dt>Downloads</dt><dd>1</dd>" in html
+
+
 def test_unpublished_or_draft_member_resource_keeps_its_file_gated(client, library, user, member):
     resource = ResourcePageFactory(parent=library, access_level=ResourceAccess.MEMBERS)
     document = ResourceFileFactory(page=resource).document
