@@ -73,3 +73,17 @@ def test_dashboard_courses_does_not_grow_with_courses_or_lessons(course_builder,
     assert {p.course.pk for p in result["in_progress"]} == {small.pk, large.pk}
     progress = {p.course.pk: p for p in result["in_progress"]}
     assert 0 < progress[large.pk].percent < 100 and progress[large.pk].continue_url.startswith(large.url)
+
+
+def test_my_learning_page_does_not_grow_with_lessons(client, course_builder):
+    """The whole My learning page, for a learner in a 5-lesson course and one in a 50-lesson course."""
+    from members.factories import UserFactory
+
+    counts = []
+    for size in (5, 50):
+        learner = UserFactory()
+        course, lessons = _course(course_builder, size, f"dash-{size}")
+        _learner_with_progress(course, lessons, learner)
+        client.force_login(learner)
+        counts.append(_measure(client, "/my-learning/"))
+    assert counts[0] == counts[1] <= MAX_QUERIES, counts
