@@ -239,7 +239,8 @@ def open_file(page, link, *, content_type: str = "application/pdf") -> bytes:
 
 FOCUSED = """() => {
     const el = document.activeElement;
-    if (!el || el === document.body) return null;
+    // Skip-link targets (tabindex=-1) take focus but are not tab stops; they can land a moment late.
+    if (!el || el === document.body || el.tabIndex < 0) return null;
     const style = getComputedStyle(el);
     const rect = el.getBoundingClientRect();
     const labels = el.labels ? Array.from(el.labels).map(l => l.innerText).join(" ") : "";
