@@ -100,7 +100,9 @@ def test_no_url_accepts_a_password_alone(who, request, client, home_page, settin
 
 @pytest.mark.parametrize("door", KNOWN_DOORS)
 def test_mfa_user_via_each_door_gets_no_admin_without_the_code(door, client, mfa_editor, home_page):
-    response = client.post(door, {"login": mfa_editor.email, "username": mfa_editor.email, "password": DEFAULT_PASSWORD})
+    response = client.post(
+        door, {"login": mfa_editor.email, "username": mfa_editor.email, "password": DEFAULT_PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
     if door == "/accounts/login/":
         assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/authenticate")
