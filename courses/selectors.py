@@ -263,9 +263,7 @@ def course_outline(
         )
         module.lessons.append(item)
         lessons.append(item)
-    return CourseOutline(
-        course=course, modules=modules, lessons=lessons, enrollment=enrollment, access=access
-    )
+    return CourseOutline(course=course, modules=modules, lessons=lessons, enrollment=enrollment, access=access)
 
 
 # --- the call to action on a course page ---
@@ -835,5 +833,7 @@ def lesson_ids_hidden_from(*, user) -> list[int]:
     lessons = LessonPage.objects.live().values_list("pk", "path")
     if not ent.is_authenticated:
         return [pk for pk, _ in lessons]
-    readable = [c.path for c in CoursePage.objects.live().only("path", "access_level") if can_view_lesson(user, None, c)]
+    readable = [
+        c.path for c in CoursePage.objects.live().only("path", "access_level") if can_view_lesson(user, None, c)
+    ]
     return [pk for pk, path in lessons if not any(path.startswith(prefix) for prefix in readable)]
