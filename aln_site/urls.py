@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,8 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 
+# One door in: every sign-in goes through allauth (/accounts/login/), so two-factor authentication,
+# e-mail verification and allauth's rate limits apply to all of them. Wagtail's admin login and its
+# front-end login for private pages are replaced by redirects; Django's admin login is allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
+    path("admin/login/", home_views.login_elsewhere, name="wagtailadmin_login_redirect"),
+    path("_util/login/", home_views.login_elsewhere, name="wagtailcore_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
@@ -18,6 +25,10 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("home.urls")),
 ]
+
+if settings.DJANGO_ADMIN_ENABLED:
+    # Off in production (DJANGO_ADMIN_ENABLED); elsewhere guarded by allauth's login and the staff MFA rule.
+    urlpatterns.insert(0, path("django-admin/", admin.site.urls))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

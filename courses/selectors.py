@@ -85,7 +85,6 @@ class CourseOutline:
     lessons: list[LessonItem]
     enrollment: Enrollment | None
     access: Decision
-    is_staff: bool = False
 
     @property
     def can_open_lessons(self) -> bool:
@@ -264,9 +263,7 @@ def course_outline(
         )
         module.lessons.append(item)
         lessons.append(item)
-    return CourseOutline(
-        course=course, modules=modules, lessons=lessons, enrollment=enrollment, access=access, is_staff=ent.is_staff
-    )
+    return CourseOutline(course=course, modules=modules, lessons=lessons, enrollment=enrollment, access=access)
 
 
 # --- the call to action on a course page ---
@@ -282,13 +279,14 @@ class CourseCTA:
 
 def _missing_prerequisites(course: CoursePage, user, prerequisites: list) -> list:
     ent = entitlements_for(user)
-    if ent.is_staff:
-        return []
-    return [
+    missing = [
         p
         for p in prerequisites
         if not (ent.enrollments.get(p["id"]) and ent.enrollments[p["id"]].completed_at is not None)
     ]
+    if missing and ent.is_staff:
+        return []
+    return missing
 
 
 def course_cta(*, course: CoursePage, user, outline: CourseOutline, prerequisites: list, request=None) -> CourseCTA:
@@ -824,3 +822,18 @@ def course_learners(*, course: CoursePage) -> list[LearnerRow]:
 
 def reportable_courses() -> list[CoursePage]:
     return list(CoursePage.objects.all().order_by("title"))
+
+
+# --- search ---
+def lesson_ids_hidden_from(*, user) -> list[int]:
+    """Live lessons whose body this user may not read: search must not match their text."""
+    ent = entitlements_for(user)
+    if ent.is_staff:
+        return []
+    lessons = LessonPage.objects.live().values_list("pk", "path")
+    if not ent.is_authenticated:
+        return [pk for pk, _ in lessons]
+    readable = [
+        c.path for c in CoursePage.objects.live().only("path", "access_level") if can_view_lesson(user, None, c)
+    ]
+    return [pk for pk, path in lessons if not any(path.startswith(prefix) for prefix in readable)]

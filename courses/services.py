@@ -41,10 +41,8 @@ class ProgressError(Exception):
 # --- enrollment ---
 def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses this user has not completed (staff are never held back)."""
-    if getattr(user, "is_staff", False):
-        return []
     required = list(course.prerequisites.live().order_by("title"))
-    if not required:
+    if not required or entitlements_for(user).is_staff:
         return []
     done = set(
         Enrollment.objects.filter(user=user, course__in=required, completed_at__isnull=False).values_list(
@@ -263,7 +261,9 @@ def check_answer_submit(*, user, lesson: LessonPage, block_id: str, option_id: s
     if option is None:
         raise ProgressError("Choose one of the answers, then press Check my answer.")
     with transaction.atomic():
-        _locked_enrollment(user=user, course=lesson.course)
+        enrollment = _locked_enrollment(user=user, course=lesson.course)
+        # A drip-locked module takes no answers or reflections before it opens.
+        _check_module_open(lesson=lesson, enrollment=enrollment)
         answer = CheckAnswer.objects.filter(user=user, lesson=lesson, block_id=block_id).first()
         if answer is None:
             answer = CheckAnswer(user=user, lesson=lesson, block_id=block_id, attempts=0)
@@ -283,7 +283,9 @@ def reflection_save(*, user, lesson: LessonPage, block_id: str, text: str) -> tu
     if not any(b.block_type == "reflection" and b.id == block_id for b in lesson.body):
         raise ProgressError("This prompt is no longer part of the lesson. Copy your text, then reload the page.")
     with transaction.atomic():
-        _locked_enrollment(user=user, course=lesson.course)
+        enrollment = _locked_enrollment(user=user, course=lesson.course)
+        # A drip-locked module takes no answers or reflections before it opens.
+        _check_module_open(lesson=lesson, enrollment=enrollment)
         response, created = ReflectionResponse.objects.get_or_create(
             user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
         )

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from members.access import Reason, can_view_lesson
+from members.access import Reason, StaffAction, can_view_lesson, is_staff_user, staff_can
 
 from . import services
 from .models import Certificate, CoursePage, Enrollment, LessonPage
@@ -19,7 +19,7 @@ from .selectors import course_outline, lesson_blocks, lesson_course_and_outline
 
 
 def _can_preview(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+    return is_staff_user(user)
 
 
 def lesson_view(request, *, lesson: LessonPage, preview: bool = False):
@@ -118,13 +118,17 @@ def buy(request, course_id: int):
 
 
 def _lesson_action_guard(request, lesson: LessonPage):
-    """Refuse progress writes from anyone who may not open the lesson."""
+    """Refuse progress writes from anyone who may not open the lesson, and on lessons not open yet."""
     if not request.user.is_authenticated:
         return redirect_to_login(lesson.url)
     decision = can_view_lesson(request.user, lesson, lesson.course)
     if not decision:
         messages.error(request, decision.message)
         return HttpResponseRedirect(lesson.course.url)
+    item = lesson_course_and_outline(lesson=lesson, user=request.user, request=request).lesson(lesson.pk)
+    if item is not None and item.locked:
+        messages.error(request, f"This lesson opens on {item.opens_on:%B %-d}. Come back then to answer.")
+        return HttpResponseRedirect(lesson.url)
     return None
 
 
@@ -233,10 +237,11 @@ def certificate_verify(request, code: str):
     if certificate is None:
         return TemplateResponse(request, "courses/certificate_verify.html", {"code": code}, status=404)
     is_owner = request.user.is_authenticated and request.user.pk == certificate.user_id
+    can_download = is_owner or staff_can(request.user, StaffAction.ANY_CERTIFICATE)
     return TemplateResponse(
         request,
         "courses/certificate_verify.html",
-        {"certificate": certificate, "is_owner": is_owner, "can_download": is_owner or request.user.is_staff},
+        {"certificate": certificate, "is_owner": is_owner, "can_download": can_download},
     )
 
 
@@ -244,14 +249,15 @@ def certificate_pdf(request, code: str):
     certificate = get_object_or_404(Certificate, code=code)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not (request.user.is_staff or request.user.pk == certificate.user_id):
+    by_staff = staff_can(request.user, StaffAction.ANY_CERTIFICATE)
+    if not (by_staff or request.user.pk == certificate.user_id):
         return TemplateResponse(
             request,
             "403.html",
             {"message": "Only the person who earned this certificate can download it. Anyone can verify it."},
             status=403,
         )
-    if not certificate.is_valid and not request.user.is_staff:
+    if not certificate.is_valid and not by_staff:
         return TemplateResponse(
             request,
             "403.html",

@@ -12,17 +12,26 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from members.access import StaffAction, staff_can
 from resources.models import GradeBand
 
 from .models import Attendee, EventFormat, EventPage, Registration
 
 
 def _user_registration_q(user, prefix: str = "") -> Q:
-    """Registrations where the user is the buyer or a named attendee (by account or e-mail)."""
+    """Registrations where the user is the buyer or a named attendee (by account or by a *verified* e-mail).
+
+    Matching an unverified address would hand the meeting link to whoever signs up with an
+    attendee's e-mail first.
+    """
+    from allauth.account.models import EmailAddress
+    from django.db.models.functions import Lower
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lower=Lower("email")).values("lower")
     return (
         Q(**{f"{prefix}purchaser": user})
         | Q(**{f"{prefix}attendees__user": user})
-        | Q(**{f"{prefix}attendees__email__iexact": user.email})
+        | Q(**{f"{prefix}attendees__email__in": verified})
     )
 
 
@@ -243,11 +252,11 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
 
 
 def registration_for_owner(*, user, pk: int) -> Registration | None:
-    """A registration its buyer (or staff) may manage."""
+    """A registration its buyer (or staff with the registrations permission) may manage."""
     qs = Registration.objects.select_related("event", "event__seat_counter", "order", "purchaser").prefetch_related(
         "attendees"
     )
-    if not user.is_staff:
+    if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(purchaser=user)
     registration = qs.filter(pk=pk).first()
     return _decorate(registration) if registration else None
@@ -256,7 +265,7 @@ def registration_for_owner(*, user, pk: int) -> Registration | None:
 def registration_for_attendee(*, user, pk: int) -> Registration | None:
     """The buyer, a named attendee or staff may download the registration's calendar file."""
     qs = Registration.objects.select_related("event", "event__seat_counter")
-    if not user.is_staff:
+    if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(_user_registration_q(user)).distinct()
     return qs.filter(pk=pk).first()
 
@@ -308,3 +317,26 @@ def attendee_rows(*, event: EventPage, include_inactive: bool = False) -> list[A
     if not include_inactive:
         qs = qs.filter(registration__status=Registration.Status.CONFIRMED)
     return list(qs.order_by("name", "id"))
+
+
+# --- group registration ---
+def group_seat_allowance(*, user, event: EventPage) -> int | None:
+    """How many more seats this account may register for this workshop; None means no cap.
+
+    District leaders and staff with the group-registration permission register groups of any
+    size. Everyone else may hold up to settings.EVENT_GROUP_SEATS_PER_ACCOUNT seats per workshop
+    (themselves and a few colleagues), so one account cannot fill a workshop with invented names.
+    """
+    from django.conf import settings
+
+    from members.access import entitlements_for
+
+    if staff_can(user, StaffAction.GROUP_REGISTRATION) or entitlements_for(user).leader_organization_ids:
+        return None
+    held = (
+        Registration.objects.filter(event=event, purchaser=user, status__in=Registration.ACTIVE).aggregate(
+            total=Sum("seats")
+        )["total"]
+        or 0
+    )
+    return max(settings.EVENT_GROUP_SEATS_PER_ACCOUNT - held, 0)

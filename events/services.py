@@ -122,9 +122,12 @@ def _already_registered(event, emails, *, exclude_pk=None) -> list[str]:
 
 
 def _link_users(emails) -> dict:
-    from members.models import User
+    """Accounts that own (and verified) these addresses; an unverified sign-up is never linked."""
+    from allauth.account.models import EmailAddress
 
-    return {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    lowered = [e.lower() for e in emails]
+    verified = EmailAddress.objects.filter(email__in=lowered, verified=True).select_related("user")
+    return {address.email.lower(): address.user for address in verified}
 
 
 def registration_create(
@@ -375,7 +378,9 @@ def holds_expire_due(*, now=None) -> int:
 def _is_registration_staff(actor) -> bool:
     """Staff act on anyone's registration: the same permission the admin views ask for, so an
     editor allowed into the registrations screen is not refused as "not the registrant"."""
-    return bool(actor and (actor.is_staff or actor.has_perm("events.change_registration")))
+    from members.access import StaffAction, staff_can
+
+    return staff_can(actor, StaffAction.MANAGE_REGISTRATIONS)
 
 
 def registration_cancel(*, registration: Registration, actor, reason: str = "") -> Registration:

@@ -60,6 +60,9 @@ def register(request, event_id: int):
         rows = min(max(int(request.GET.get("seats", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
     except ValueError:
         rows = GROUP_ROWS_DEFAULT
+    allowance = selectors.group_seat_allowance(user=request.user, event=event)
+    if allowance is not None:
+        rows = max(min(rows, allowance), 1)
     form = GroupRegistrationForm(event=event)
     formset = attendee_formset(rows=rows)
     if request.method == "POST":
@@ -71,6 +74,14 @@ def register(request, event_id: int):
                 form = GroupRegistrationForm(request.POST, event=event)
                 formset = attendee_formset(rows=rows, data=request.POST)
                 if not (form.is_valid() and formset.is_valid()):
+                    return render(
+                        request,
+                        "events/register.html",
+                        _register_context(request, event, form, formset, rows),
+                        status=400,
+                    )
+                if allowance is not None and len(formset.attendees()) > allowance:
+                    messages.error(request, _group_cap_message(allowance))
                     return render(
                         request,
                         "events/register.html",
@@ -105,8 +116,22 @@ def register(request, event_id: int):
     return render(request, "events/register.html", _register_context(request, event, form, formset, rows))
 
 
+def _group_cap_message(allowance: int) -> str:
+    from django.conf import settings
+
+    cap = settings.EVENT_GROUP_SEATS_PER_ACCOUNT
+    left = f"{allowance} more" if allowance else "no more"
+    return (
+        f"An individual account can register up to {cap} people for a workshop ({left} for this one). "
+        "Larger groups are registered by a district leader, or by our team: write to us and we will help."
+    )
+
+
 def _register_context(request, event, form, formset, rows):
+    allowance = selectors.group_seat_allowance(user=request.user, event=event)
     return {
+        "group_allowance": allowance,
+        "group_cap": None if allowance is None else _group_cap_message(allowance),
         "event": event,
         "form": form,
         "formset": formset,

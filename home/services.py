@@ -9,6 +9,8 @@ from .models import HomePage
 def editorial_workflow_setup() -> None:
     """Editors draft and submit; Moderators approve and publish, on the course, resource and event trees.
 
+    Staff actions (members.access.StaffAction): Editors get the reports, Moderators every action.
+
     Safe to run again: groups, permissions and the workflow are created once.
     """
     from django.contrib.auth.models import Group, Permission
@@ -22,6 +24,21 @@ def editorial_workflow_setup() -> None:
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     home = HomePage.objects.first()
+    from members.access import StaffAction
+
+    def staff_permissions(*actions):
+        return [
+            Permission.objects.get(content_type__app_label=a.value.split(".")[0], codename=a.value.split(".")[1])
+            for a in actions
+        ]
+
+    # Editors read the reports; Moderators also act on other people's records.
+    editors.permissions.add(
+        *staff_permissions(
+            StaffAction.ENROLLMENT_REPORTS, StaffAction.DOWNLOAD_REPORTS, StaffAction.REGISTRATION_REPORTS
+        )
+    )
+    moderators.permissions.add(*staff_permissions(*StaffAction))
     for group, codenames in (
         (editors, ["add_page", "change_page"]),
         (moderators, ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]),

@@ -10,7 +10,12 @@ Levels:
 - paid: a purchase of that page (staff may also grant an enrollment)
 - course: enrolled in one of the linked courses (members always pass)
 
-Staff (is_staff) pass every check so editors can preview gated content.
+Staff pass every content check so editors can preview gated content. "Staff" means Wagtail admin
+access (`wagtailadmin.access_admin`), with two-factor authentication set up when STAFF_MFA_REQUIRED
+is on; Django's `is_staff` flag means nothing here. Each staff *action* beyond reading content
+(reports, any district, any invoice or certificate, cancelling someone else's registration, group
+registration without a cap) needs its own named permission: `staff_can(user, StaffAction.X)` is the
+one place that asks.
 """
 
 from __future__ import annotations
@@ -23,6 +28,60 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+
+class StaffAction(models.TextChoices):
+    """Each staff action and the Wagtail permission it needs (shown in the admin's group editor)."""
+
+    ENROLLMENT_REPORTS = "courses.view_enrollment", "See enrollment and completion reports"
+    DOWNLOAD_REPORTS = "resources.view_downloadlog", "See download and search reports"
+    REGISTRATION_REPORTS = "events.view_registration", "See anyone's workshop registrations and invoices"
+    MANAGE_REGISTRATIONS = "events.change_registration", "Cancel or change anyone's workshop registration"
+    GROUP_REGISTRATION = "events.add_registration", "Register groups of any size for a workshop"
+    ANY_DISTRICT = "members.view_organization", "See every district's dashboard and export"
+    ANY_CERTIFICATE = "courses.view_certificate", "Download anyone's certificate"
+
+
+def staff_permission_codenames() -> list[tuple[str, str]]:
+    """(app_label, codename) of every staff action, for the group editor (register_permissions hooks)."""
+    return [tuple(action.value.split(".", 1)) for action in StaffAction]
+
+
+def is_staff_user(user) -> bool:
+    """Wagtail admin access, and two-factor authentication set up when STAFF_MFA_REQUIRED is on."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_aln_is_staff", None)
+    if cached is None:
+        cached = _has_admin_access(user) and not staff_mfa_missing(user)
+        user._aln_is_staff = cached
+    return cached
+
+
+def _has_admin_access(user) -> bool:
+    """user.has_perm("wagtailadmin.access_admin") in one query (has_perm loads every permission in two)."""
+    if user.is_superuser:
+        return True
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        models.Q(user=user) | models.Q(group__user=user),
+        content_type__app_label="wagtailadmin",
+        codename="access_admin",
+    ).exists()
+
+
+def staff_mfa_missing(user) -> bool:
+    """True when the staff rule asks for two-factor authentication and this user has not set it up."""
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.conf import settings
+
+    return bool(getattr(settings, "STAFF_MFA_REQUIRED", False)) and not is_mfa_enabled(user)
+
+
+def staff_can(user, action: StaffAction | str) -> bool:
+    """The one check for a staff action: a staff user holding that action's named permission."""
+    return is_staff_user(user) and user.has_perm(StaffAction(action).value)
 
 
 class AccessLevel(models.TextChoices):
@@ -76,7 +135,11 @@ class Entitlements:
     def __init__(self, user):
         self.user = user
         self.is_authenticated = bool(user and user.is_authenticated)
-        self.is_staff = self.is_authenticated and user.is_staff
+
+    @cached_property
+    def is_staff(self) -> bool:
+        """Asked only when nothing cheaper already allowed: it costs a permission query."""
+        return self.is_authenticated and is_staff_user(self.user)
 
     # --- membership ---
     @cached_property
@@ -146,6 +209,14 @@ class Entitlements:
         return {e.course_id: e for e in Enrollment.objects.filter(user=self.user)}
 
     @cached_property
+    def courses(self) -> dict[int, object]:
+        """course page id -> live course (access level only) for the courses this user is enrolled in."""
+        if not self.enrollments:
+            return {}
+        CoursePage = apps.get_model("courses", "CoursePage")
+        return {c.pk: c for c in CoursePage.objects.live().filter(pk__in=list(self.enrollments)).only("access_level")}
+
+    @cached_property
     def confirmed_event_ids(self) -> frozenset[int]:
         """Events this user holds a confirmed seat for, as buyer or named attendee."""
         if not self.is_authenticated:
@@ -172,6 +243,8 @@ def refresh_entitlements(user) -> None:
     """Forget cached entitlements after a write that changes them (enroll, pay, join)."""
     if user is not None and hasattr(user, "_aln_entitlements"):
         del user._aln_entitlements
+    if user is not None and hasattr(user, "_aln_is_staff"):
+        del user._aln_is_staff
 
 
 # --- the rule itself ---
@@ -180,8 +253,6 @@ def decide(user, *, level: str, page_id: int | None = None, course_ids: Iterable
     ent = entitlements_for(user)
     if not ent.is_authenticated:
         return _LOGIN
-    if ent.is_staff:
-        return ALLOW
     if level == AccessLevel.FREE:
         return ALLOW
     # Members are the common case for member content: ask about membership before purchases.
@@ -189,16 +260,28 @@ def decide(user, *, level: str, page_id: int | None = None, course_ids: Iterable
         return ALLOW
     if page_id is not None and page_id in ent.purchased_page_ids:
         return ALLOW
+    if ent.is_staff:
+        return ALLOW
     if level == AccessLevel.MEMBERS:
         return _MEMBERSHIP
     if level == AccessLevel.PAID:
         return Decision(False, Reason.PURCHASE, "This is sold separately. Buy it to get access.")
     if level == AccessLevel.COURSE:
-        course_ids = list(course_ids)
-        if any(cid in ent.enrollments for cid in course_ids):
+        # An enrollment row is not enough: it must still grant access (a lapsed membership does not).
+        if any(_enrollment_grants_access(user, ent, cid) for cid in course_ids):
             return ALLOW
         return Decision(False, Reason.ENROLLMENT, "This material comes with a course. Enroll in the course to use it.")
     return Decision(False, Reason.FORBIDDEN, "You do not have access to this.")
+
+
+def _enrollment_grants_access(user, ent: Entitlements, course_id: int) -> bool:
+    enrollment = ent.enrollments.get(course_id)
+    if enrollment is None:
+        return False
+    if getattr(enrollment, "source", "") == "staff_grant":
+        return True
+    course = ent.courses.get(course_id)
+    return course is not None and bool(can_enroll(user, course))
 
 
 def can_enroll(user, course) -> Decision:
@@ -211,25 +294,29 @@ def can_view_lesson(user, lesson, course) -> Decision:
     ent = entitlements_for(user)
     if not ent.is_authenticated:
         return _LOGIN
+    enrollment = ent.enrollments.get(course.pk)
+    if enrollment is not None and getattr(enrollment, "source", "") == "staff_grant":
+        return ALLOW
+    if enrollment is not None and can_enroll(user, course):
+        return ALLOW
     if ent.is_staff:
         return ALLOW
-    enrollment = ent.enrollments.get(course.pk)
     if enrollment is None:
         # Say what stands in the way first: membership or a purchase before enrolling.
         may_enroll = can_enroll(user, course)
         if not may_enroll:
             return may_enroll
         return Decision(False, Reason.ENROLLMENT, "Enroll in this course to open its lessons.")
-    if getattr(enrollment, "source", "") == "staff_grant":
-        return ALLOW
     return can_enroll(user, course)
 
 
 def can_download_document(user, document) -> Decision | None:
-    """Apply the access of every live page that uses the document.
+    """Apply the strictest rule of every page that uses the document, live or not.
 
     Returns None when no gated page uses it (Wagtail's collection privacy then applies).
-    A document is allowed when any page that uses it allows this user.
+    A document is allowed only when every gated page that uses it allows this user, so a file
+    shared by a free resource and a members' lesson is for members, and unpublishing (or never
+    publishing) a gated page never makes its files public. Staff pass, as for the pages.
     """
     from wagtail.models import Page, ReferenceIndex
 
@@ -238,19 +325,19 @@ def can_download_document(user, document) -> Decision | None:
     page_ids = {int(pk) for pk in refs.values_list("object_id", flat=True)}
     if not page_ids:
         return None
-    pages = [p.specific for p in Page.objects.filter(pk__in=page_ids).live()]
+    pages = [p.specific for p in Page.objects.filter(pk__in=page_ids)]
     # Page types that gate the files they use define document_access_decision(user).
     gated = [p for p in pages if hasattr(p, "document_access_decision")]
     if not gated:
         return None
     decisions = [p.document_access_decision(user) for p in gated]
-    for decision in decisions:
-        if decision.allowed:
-            return decision
+    refusals = [d for d in decisions if not d.allowed]
+    if not refusals:
+        return ALLOW
     # Prefer the most helpful refusal: signing in first, then membership.
     order = [Reason.LOGIN, Reason.MEMBERSHIP, Reason.ENROLLMENT, Reason.PURCHASE]
-    decisions.sort(key=lambda d: order.index(d.reason) if d.reason in order else len(order))
-    return decisions[0]
+    refusals.sort(key=lambda d: order.index(d.reason) if d.reason in order else len(order))
+    return refusals[0]
 
 
 def _page_content_type_ids() -> list[int]:
@@ -265,7 +352,7 @@ def can_view_recording(user, event) -> Decision:
     ent = entitlements_for(user)
     if not ent.is_authenticated:
         return _LOGIN
-    if ent.is_staff or ent.is_member or event.pk in ent.confirmed_event_ids:
+    if ent.is_member or event.pk in ent.confirmed_event_ids or ent.is_staff:
         return ALLOW
     return Decision(False, Reason.MEMBERSHIP, "Recordings are for the workshop's participants and for members.")
 
@@ -275,7 +362,7 @@ def can_see_virtual_link(user, event) -> Decision:
     ent = entitlements_for(user)
     if not ent.is_authenticated:
         return _LOGIN
-    if ent.is_staff or event.pk in ent.confirmed_event_ids:
+    if event.pk in ent.confirmed_event_ids or ent.is_staff:
         return ALLOW
     return Decision(False, Reason.REGISTRATION, "The meeting link is sent to registered participants.")
 
@@ -285,6 +372,6 @@ def can_view_organization(user, organization) -> Decision:
     ent = entitlements_for(user)
     if not ent.is_authenticated:
         return _LOGIN
-    if ent.is_staff or organization.pk in ent.leader_organization_ids:
+    if organization.pk in ent.leader_organization_ids or staff_can(user, StaffAction.ANY_DISTRICT):
         return ALLOW
     return Decision(False, Reason.FORBIDDEN, "Only this organization's leaders can see its dashboard.")

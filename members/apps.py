@@ -7,7 +7,9 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from allauth.account.signals import email_confirmed
+        from django.contrib.auth.signals import user_logged_in
 
-        from .receivers import join_organization_by_domain
+        from .receivers import join_organization_by_domain, remember_admin_access
 
         email_confirmed.connect(join_organization_by_domain, dispatch_uid="members-auto-join")
+        user_logged_in.connect(remember_admin_access, dispatch_uid="members-admin-access")

@@ -13,8 +13,13 @@ DEMO_USERS = [
     ("member@example.org", "Marcus", "Lee", Role.INTERVENTIONIST, "individual member"),
     ("leader@example.org", "Dana", "Whitfield", Role.COACH, "district leader (Riverside USD)"),
     ("seat.teacher@example.org", "Sofia", "Nguyen", Role.CLASSROOM_TEACHER, "district teacher with a seat"),
-    ("editor@example.org", "Evan", "Park", Role.OTHER, "staff editor (Wagtail admin)"),
+    ("editor@example.org", "Evan", "Park", Role.OTHER, "Editor: drafts and submits pages for review (Wagtail admin)"),
+    ("moderator@example.org", "Maya", "Ortiz", Role.OTHER, "Moderator: approves and publishes, staff actions"),
+    ("admin@example.org", "Alex", "Admin", Role.OTHER, "superuser (site settings, users and groups)"),
 ]
+
+# Demo staff roles: which Wagtail group each staff login belongs to (setup_editorial creates them).
+STAFF_GROUPS = {"editor@example.org": "Editors", "moderator@example.org": "Moderators"}
 
 
 def _user(email, first, last, role, **extra) -> User:
@@ -36,15 +41,20 @@ def _user(email, first, last, role, **extra) -> User:
 
 def seed(*, stdout) -> None:
     users = {email: _user(email, first, last, role) for email, first, last, role, _ in DEMO_USERS}
-    editor = users["editor@example.org"]
-    if not editor.is_staff:
-        editor.is_staff = True
-        editor.is_superuser = True
-        editor.save()
-        for name in ("Editors", "Moderators"):
-            group = Group.objects.filter(name=name).first()
-            if group:
-                editor.groups.add(group)
+    # Staff rights come from Wagtail groups: the editor cannot publish past the review workflow.
+    for email, group_name in STAFF_GROUPS.items():
+        person = users[email]
+        if person.is_superuser or person.is_staff:
+            person.is_superuser = person.is_staff = False
+            person.save(update_fields=["is_superuser", "is_staff"])
+        group = Group.objects.filter(name=group_name).first()
+        if group:
+            person.groups.set([group])
+    admin = users["admin@example.org"]
+    if not admin.is_superuser:
+        # is_staff lets the superuser into Django's admin where it is mounted (never in production).
+        admin.is_superuser = admin.is_staff = True
+        admin.save(update_fields=["is_superuser", "is_staff"])
 
     yearly, _ = MembershipPlan.objects.get_or_create(
         name="Individual membership (yearly)",
@@ -101,9 +111,12 @@ def seed(*, stdout) -> None:
             )
     _seed_district(org, users["leader@example.org"])
     for user in users.values():
-        if user.email.endswith("@example.org") and not user.district and user.email != "editor@example.org":
+        if user.email.endswith("@example.org") and not user.district and user.email not in STAFF_EMAILS:
             user.district = org.name if "leader" in user.email or "seat" in user.email else "Maple Valley Schools"
             user.save(update_fields=["district"])
+
+
+STAFF_EMAILS = {"editor@example.org", "moderator@example.org", "admin@example.org"}
 
 
 # More Riverside teachers, so the leader's dashboard has people at different stages

@@ -28,10 +28,43 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
 
-class StaffFactory(UserFactory):
-    email = factory.Sequence(lambda n: f"staff{n}@example.org")
-    is_staff = True
+def _permissions(*dotted):
+    from django.contrib.auth.models import Permission
+
+    found = []
+    for name in dotted:
+        app_label, codename = name.split(".", 1)
+        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return found
+
+
+class EditorFactory(UserFactory):
+    """Wagtail admin access and nothing else: may preview gated pages, holds no staff action."""
+
+    email = factory.Sequence(lambda n: f"editor{n}@example.org")
     role = Role.OTHER
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):
+        if create:
+            obj.user_permissions.add(*_permissions("wagtailadmin.access_admin", *(extracted or [])))
+
+
+class StaffFactory(EditorFactory):
+    """Staff with admin access and every named staff action (what setup_editorial gives Moderators).
+
+    Django's is_staff stays False: nothing in the project reads it.
+    """
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.org")
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):
+        from .access import StaffAction
+
+        if create:
+            actions = [action.value for action in StaffAction]
+            obj.user_permissions.add(*_permissions("wagtailadmin.access_admin", *actions, *(extracted or [])))
 
 
 class MembershipPlanFactory(factory.django.DjangoModelFactory):

@@ -331,9 +331,18 @@ class TranscriptRecord(models.Model):
     # The lines as printed, so the verify page shows exactly what the PDF said.
     lines = models.JSONField(default=list)
     issued_at = models.DateTimeField(auto_now_add=True)
+    # A digest of what the PDF says: the same transcript downloaded again keeps its code.
+    content_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_hash"],
+                condition=~models.Q(content_hash=""),
+                name="one_transcript_record_per_content",
+            )
+        ]
 
     def __str__(self):
         return f"Transcript {self.code} for {self.holder_name}"

@@ -7,3 +7,14 @@ def join_organization_by_domain(sender, request, email_address, **kwargs):
 
     if email_address.user_id:
         organization_auto_join(user=email_address.user, email=email_address.email)
+
+
+def remember_admin_access(sender, request, user, **kwargs):
+    """Whether to show the Admin link and Wagtail's userbar, decided once per sign-in (no query per page).
+
+    Only what the page *shows*; every staff right is checked again where it is used (members.access).
+    """
+    from .access import _has_admin_access
+
+    if request is not None and hasattr(request, "session"):
+        request.session["show_admin"] = _has_admin_access(user)

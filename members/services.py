@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -314,6 +314,10 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
     """A leader removes a teacher: the seat is released for someone else."""
     Organization.objects.select_for_update().get(pk=member.organization_id)
     user = member.user
+    # Her invitation links die with the seat: a removed teacher cannot rejoin with an old token.
+    Invitation.objects.filter(organization_id=member.organization_id).filter(
+        models.Q(accepted_by=user) | models.Q(email__iexact=user.email)
+    ).delete()
     member.delete()
     refresh_entitlements(user)
 
@@ -365,8 +369,20 @@ def invitations_from_csv(*, organization: Organization, invited_by: User, csv_te
     return invited, rejected
 
 
+def invitation_matches_user(*, invitation: Invitation, user: User) -> bool:
+    """An invitation is bound to its address: only an account that verified that address may take it."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> OrganizationMember:
     """The signed-in teacher takes the invitation: she joins and a seat is consumed."""
+    if not invitation_matches_user(invitation=invitation, user=user):
+        raise SeatError(
+            "This invitation was sent to a different e-mail address. Sign in with the address it was sent to "
+            "(and confirm that address), or ask your district leader to invite the address you use here."
+        )
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at and invitation.accepted_by_id not in (None, user.pk):
@@ -392,8 +408,31 @@ def organization_auto_join(*, user: User, email: str) -> OrganizationMember | No
 
 
 # --- account data ---
-def transcript_record_create(*, user: User, holder_name: str, lines: list[dict], total_hours) -> TranscriptRecord:
-    return TranscriptRecord.objects.create(user=user, holder_name=holder_name, lines=lines, total_hours=total_hours)
+def transcript_record_for(*, user: User, holder_name: str, lines: list[dict], total_hours) -> TranscriptRecord:
+    """The record (and verify code) of this exact transcript, issued once: same content, same code.
+
+    Downloading the PDF again does not mint a new code; a new course or a name change does.
+    The unique (user, content_hash) constraint keeps one record even when two downloads race.
+    """
+    import hashlib
+    import json
+    from decimal import Decimal
+
+    content = json.dumps(
+        {"holder": holder_name, "lines": lines, "total": str(Decimal(total_hours).quantize(Decimal("0.01")))},
+        sort_keys=True,
+    )
+    content_hash = hashlib.sha256(content.encode()).hexdigest()
+    existing = TranscriptRecord.objects.filter(user=user, content_hash=content_hash).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return TranscriptRecord.objects.create(
+                user=user, holder_name=holder_name, lines=lines, total_hours=total_hours, content_hash=content_hash
+            )
+    except IntegrityError:
+        return TranscriptRecord.objects.get(user=user, content_hash=content_hash)
 
 
 @transaction.atomic

@@ -161,7 +161,7 @@ def transcript_pdf(request):
         {"kind": line.kind, "title": line.title, "on": line.on.isoformat(), "pd_hours": str(line.pd_hours)}
         for line in data.lines
     ]
-    record = services.transcript_record_create(
+    record = services.transcript_record_for(
         user=request.user, holder_name=str(request.user), lines=lines, total_hours=data.total_hours
     )
     verify_url = request.build_absolute_uri(reverse("members:transcript_verify", args=[record.code]))
@@ -282,9 +282,18 @@ def invitation_accept(request, token):
             messages.success(request, f"Welcome to {invitation.organization.name}. Your member access is ready.")
             return redirect("members:dashboard")
     already = request.user.is_authenticated and entitlements_for(request.user).seat_membership is not None
+    matches = request.user.is_authenticated and services.invitation_matches_user(
+        invitation=invitation, user=request.user
+    )
     return render(
         request,
         "members/invitation.html",
-        {"invitation": invitation, "error": error, "already_seated": already, "next": request.path},
+        {
+            "invitation": invitation,
+            "error": error,
+            "already_seated": already,
+            "address_matches": matches,
+            "next": request.path,
+        },
         status=409 if error else 200,
     )

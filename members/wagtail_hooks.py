@@ -1,11 +1,15 @@
 """Staff manage districts, licenses, plans, memberships, orders and Stripe events in the Wagtail admin."""
 
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .access import staff_permission_codenames
 from .models import Invitation, Membership, MembershipPlan, Order, Organization, SeatLicense, StripeEvent
 
 
@@ -144,3 +148,12 @@ class MembersGroup(SnippetViewSetGroup):
 
 
 register_snippet(MembersGroup)
+
+
+@hooks.register("register_permissions")
+def staff_action_permissions():
+    """Every named staff action (members.access.StaffAction) appears in the admin's group editor."""
+    query = Q(pk__in=[])
+    for app_label, codename in staff_permission_codenames():
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)

@@ -4,6 +4,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "aln_site"
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aln_site.csp.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.StaffMFAMiddleware",
     "resources.middleware.PrivateDocumentsMiddleware",
@@ -132,6 +137,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Password resets and changes go through allauth too (rate limits, re-authentication, notifications).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -162,6 +170,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # Staff who use the Wagtail admin must have set up two-factor authentication.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+# Django's own admin (/django-admin/): off in production, where Wagtail's admin does everything.
+DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
 
 # --- E-mail ---
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -233,6 +243,25 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy in every environment (so the browser journeys run under it): see aln_site/csp.py.
+# No 'unsafe-inline' for scripts: public templates load every script from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        # Inline style attributes remain in templates and Wagtail's rich text; styles cannot run code.
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:", "https:"],
+        "font-src": [CSP_SELF, "data:"],
+        # Lesson and recording videos are embeds (YouTube, Vimeo) in iframes.
+        "frame-src": [CSP_SELF, "https:"],
+        "media-src": [CSP_SELF, "https:"],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "frame-ancestors": [CSP_SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -258,3 +287,5 @@ EVENT_PAYMENT_HOLD_MINUTES = env.int("EVENT_PAYMENT_HOLD_MINUTES", default=30)
 EVENT_PROMOTION_HOLD_HOURS = env.int("EVENT_PROMOTION_HOLD_HOURS", default=24)
 # Days an invoice / purchase-order registration holds its seats before the invoice must be paid.
 EVENT_INVOICE_HOLD_DAYS = env.int("EVENT_INVOICE_HOLD_DAYS", default=14)
+# Seats one account that is neither a district leader nor staff may hold per workshop (group registration).
+EVENT_GROUP_SEATS_PER_ACCOUNT = env.int("EVENT_GROUP_SEATS_PER_ACCOUNT", default=5)

@@ -265,7 +265,10 @@ def test_an_editor_with_the_registration_permission_cancels_as_staff(make_event,
     event = make_event(start=timezone.now() + timedelta(hours=10), cancellation_cutoff_hours=48)
     registration = book(event, user)
     editor = make_user(is_staff=False)
-    editor.user_permissions.add(Permission.objects.get(codename="change_registration"))
+    # Staff = Wagtail admin access, plus the named permission for this action.
+    editor.user_permissions.add(
+        Permission.objects.get(codename="change_registration"), Permission.objects.get(codename="access_admin")
+    )
     editor = type(editor).objects.get(pk=editor.pk)  # a fresh object: permissions are cached
     services.registration_cancel(registration=registration, actor=editor)
     registration.refresh_from_db()
@@ -459,3 +462,15 @@ def test_check_in(make_event, user):
     services.attendee_check_in(attendee=attendee, present=False)
     attendee.refresh_from_db()
     assert attendee.checked_in_at is None
+
+
+def test_an_admin_user_without_the_permission_cannot_cancel_someone_elses(make_event, user, make_user):
+    from django.contrib.auth.models import Permission
+
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    registration = book(event, user)
+    editor = make_user()
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    editor = type(editor).objects.get(pk=editor.pk)
+    with pytest.raises(services.RegistrationError):
+        services.registration_cancel(registration=registration, actor=editor)

@@ -51,9 +51,7 @@ def test_totals_per_year_and_overall():
 
 def test_transcript_pdf_has_the_lines_totals_and_verify_code(user):
     t = _sample()
-    record = services.transcript_record_create(
-        user=user, holder_name="Jamie Rivera", lines=[], total_hours=t.total_hours
-    )
+    record = services.transcript_record_for(user=user, holder_name="Jamie Rivera", lines=[], total_hours=t.total_hours)
     pdf = transcript_pdf(transcript=t, record=record, verify_url=f"http://testserver/transcripts/verify/{record.code}/")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Jamie Rivera" in text
