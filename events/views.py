@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import ics, selectors, services
-from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, attendee_formset
+from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, SelfRegistrationForm, attendee_formset
 from .models import EventPage, Registration
 from .pdf import invoice_pdf
 
@@ -65,7 +65,10 @@ def register(request, event_id: int):
     if request.method == "POST":
         try:
             if request.POST.get("kind") == "self":
-                method = request.POST.get("payment_method") or None
+                self_form = SelfRegistrationForm(request.POST, event=event)
+                if not self_form.is_valid():
+                    raise services.RegistrationError("Choose one of the payment methods offered for this workshop.")
+                method = self_form.cleaned_data["payment_method"] or None
                 registration = services.registration_create(event=event, purchaser=request.user, payment_method=method)
             else:
                 form = GroupRegistrationForm(request.POST, event=event)
