@@ -558,13 +558,13 @@ class Attendee(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
     def save(self, *args, **kwargs):
         self.event_id = self.registration.event_id
         self.is_active = self.registration.is_active
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return f"{self.name} <{self.email}>"
 
     @property
     def attended(self) -> bool:
