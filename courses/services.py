@@ -115,20 +115,31 @@ def enrollment_grant(*, user, course: CoursePage) -> Enrollment:
 def course_order_create(*, user, course: CoursePage):
     """A pending order for a course sold separately (reused if she clicks Buy again)."""
     from members.models import Order
-    from members.services import order_create
+    from members.services import order_create, order_mark_expired
 
-    existing = Order.objects.filter(user=user, kind=Order.Kind.COURSE, page=course, status=Order.Status.PENDING).first()
+    def open_order():
+        return Order.objects.filter(user=user, kind=Order.Kind.COURSE, page=course, status=Order.Status.PENDING).first()
+
+    existing = open_order()
     if existing is not None and existing.amount_cents == course.price_cents:
         return existing
-    return order_create(
-        user=user,
-        kind=Order.Kind.COURSE,
-        page=course,
-        description=f"Course: {course.title}",
-        amount_cents=course.price_cents,
-        quantity=1,
-        metadata={"course_id": course.pk},
-    )
+    if existing is not None:
+        # The price changed since her first click: that checkout is closed before a new one opens.
+        order_mark_expired(order=existing)
+    try:
+        with transaction.atomic():
+            return order_create(
+                user=user,
+                kind=Order.Kind.COURSE,
+                page=course,
+                description=f"Course: {course.title}",
+                amount_cents=course.price_cents,
+                quantity=1,
+                metadata={"course_id": course.pk},
+            )
+    except IntegrityError:
+        # A parallel "Buy" opened the order a moment ago; the database keeps one open order. Reuse it.
+        return open_order()
 
 
 def course_order_fulfil(*, order) -> Enrollment | None:

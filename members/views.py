@@ -129,13 +129,20 @@ def stripe_webhook(request):
     payload = request.body
     signature = request.headers.get("Stripe-Signature", "")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except ValueError:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return HttpResponseBadRequest("Invalid payload")
     except stripe.SignatureVerificationError:
         return HttpResponseBadRequest("Invalid signature")
-    data = json.loads(payload)
-    stripe_event, created = services.stripe_event_record(event_id=event.id, type=event.type, payload=data)
+    # A signed body is still only as good as its shape: an object with a string id and type.
+    if not (isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("type"), str)):
+        return HttpResponseBadRequest("Invalid payload: an event object with an id and a type is expected")
+    if not data["id"] or len(data["id"]) > 255 or len(data["type"]) > 120 or not isinstance(data.get("data", {}), dict):
+        return HttpResponseBadRequest("Invalid payload")
+    stripe_event, created = services.stripe_event_record(event_id=data["id"], type=data["type"], payload=data)
     if created:
         services.stripe_event_enqueue(stripe_event=stripe_event)
     return JsonResponse({"received": True, "duplicate": not created})
