@@ -198,7 +198,7 @@ def test_two_parallel_buy_clicks_open_one_order(fake_stripe, home_page, make_use
         barrier = threading.Barrier(2)
         statuses: list[int] = []
 
-        def click(user=user):
+        def click(user=user, barrier=barrier, statuses=statuses):
             client = Client()
             client.force_login(user)
             try:
