@@ -11,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
+import unicodedata
+
+from bidi import get_display
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -30,11 +33,22 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
+def visual(value) -> str:
+    """Right-to-left runs (Hebrew, Arabic) put in the order they are drawn; reportlab draws left to right.
+
+    Arabic letters are drawn in their isolated forms (no shaping), still readable and searchable.
+    """
+    text = "" if value is None else str(value)
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return "\n".join(get_display(line) for line in text.split("\n"))
+    return text
+
+
 def escape(value) -> str:
     """A user's string made safe for Paragraph markup: <, > and & become entities, controls dropped."""
     text = "" if value is None else str(value)
     text = "".join(ch for ch in text if ch == "\n" or ord(ch) >= 32)
-    return _xml_escape(text)
+    return _xml_escape(visual(text))
 
 
 def escape_lines(value) -> str:
