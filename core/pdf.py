@@ -8,10 +8,9 @@ font shipped in core/fonts (licence beside it).
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
-
-import unicodedata
 
 from bidi import get_display
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
