@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.params import parse_int
+
 from . import ics, selectors, services
 from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, SelfRegistrationForm, attendee_formset
 from .models import EventPage, Registration
@@ -56,10 +58,7 @@ def _registered_message(request, registration: Registration) -> None:
 def register(request, event_id: int):
     """GET: the group form. POST kind=self: one click for yourself. POST kind=group: named attendees."""
     event = _live_event(event_id)
-    try:
-        rows = min(max(int(request.GET.get("seats", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
-    except ValueError:
-        rows = GROUP_ROWS_DEFAULT
+    rows = parse_int(request.GET.get("seats"), default=GROUP_ROWS_DEFAULT, minimum=1, maximum=GROUP_ROWS_MAX)
     form = GroupRegistrationForm(event=event)
     formset = attendee_formset(rows=rows)
     if request.method == "POST":

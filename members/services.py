@@ -407,7 +407,14 @@ def invitations_from_csv(*, organization: Organization, invited_by: User, csv_te
 
     invited, rejected = [], []
     seen = set()
-    for row in csv.reader(io.StringIO(csv_text)):
+    max_rows = getattr(settings, "INVITE_CSV_MAX_ROWS", 500)
+    try:
+        rows = list(csv.reader(io.StringIO(csv_text)))
+    except csv.Error:
+        return [], ["The file could not be read as CSV."]
+    if len(rows) > max_rows + 1:  # one header row is allowed on top of the cap
+        return [], [f"More than {max_rows} rows: split the file."]
+    for row in rows:
         cells = [c.strip() for c in row if c.strip()]
         address = next((c for c in cells if "@" in c), "")
         if not address:

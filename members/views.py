@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.params import parse_id, parse_int
 from home.csv_export import csv_response
 
 from . import payments, selectors, services
@@ -41,7 +42,8 @@ def join(request):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={reverse('members:join')}")
-        plan = plans.filter(pk=request.POST.get("plan")).first()
+        plan_id = parse_id(request.POST.get("plan"))
+        plan = plans.filter(pk=plan_id).first() if plan_id else None
         if plan is None:
             messages.error(request, "Please choose one of the plans below.")
         elif status and status.is_member and status.source == "subscription":
@@ -99,10 +101,7 @@ def membership_cancel(request):
 def billing_success(request):
     """Stripe sends the buyer here; we show "processing" until the verified webhook has landed."""
     session_id = request.GET.get("session_id", "")[:255]
-    try:
-        tries = min(int(request.GET.get("tries", "0")), 1000)
-    except ValueError:
-        tries = 0
+    tries = parse_int(request.GET.get("tries"), default=0, minimum=0, maximum=1000)
     order = (
         Order.objects.filter(stripe_checkout_session_id=session_id, user=request.user).select_related("page").first()
     )
