@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
@@ -350,13 +351,14 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
         enrollment = Enrollment.objects.select_related("user", "course").filter(pk=enrollment_id).first()
         if enrollment is None or enrollment.completed_at is None:
             return None
-        certificate = Certificate.objects.filter(enrollment=enrollment).first()
+        certificate = Certificate.objects.filter(Q(enrollment=enrollment) | Q(enrollment_key=enrollment.pk)).first()
         if certificate is not None:
             return certificate
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
                     enrollment=enrollment,
+                    enrollment_key=enrollment.pk,
                     user=enrollment.user,
                     course=enrollment.course,
                     code=secrets.token_urlsafe(16),

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -185,6 +185,9 @@ class SeatLicense(models.Model):
 
     class Meta:
         ordering = ["-ends"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="license_ends_after_it_starts"),
+        ]
 
     def __str__(self):
         return f"{self.organization}: {self.seats} seats until {self.ends}"
