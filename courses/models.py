@@ -383,6 +383,8 @@ class Certificate(models.Model):
     """Proof of a completed course. Title and PD hours are copied at issue so later edits do not change it."""
 
     enrollment = models.OneToOneField(Enrollment, null=True, on_delete=models.SET_NULL, related_name="certificate")
+    # The enrollment's id, kept when the enrollment is deleted: one certificate per enrollment, ever.
+    enrollment_key = models.PositiveBigIntegerField(null=True, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     course = models.ForeignKey(CoursePage, null=True, on_delete=models.SET_NULL, related_name="certificates")
     code = models.CharField(max_length=32, unique=True, editable=False)

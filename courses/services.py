@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
@@ -113,20 +114,31 @@ def enrollment_grant(*, user, course: CoursePage) -> Enrollment:
 def course_order_create(*, user, course: CoursePage):
     """A pending order for a course sold separately (reused if she clicks Buy again)."""
     from members.models import Order
-    from members.services import order_create
+    from members.services import order_create, order_mark_expired
 
-    existing = Order.objects.filter(user=user, kind=Order.Kind.COURSE, page=course, status=Order.Status.PENDING).first()
+    def open_order():
+        return Order.objects.filter(user=user, kind=Order.Kind.COURSE, page=course, status=Order.Status.PENDING).first()
+
+    existing = open_order()
     if existing is not None and existing.amount_cents == course.price_cents:
         return existing
-    return order_create(
-        user=user,
-        kind=Order.Kind.COURSE,
-        page=course,
-        description=f"Course: {course.title}",
-        amount_cents=course.price_cents,
-        quantity=1,
-        metadata={"course_id": course.pk},
-    )
+    if existing is not None:
+        # The price changed since her first click: that checkout is closed before a new one opens.
+        order_mark_expired(order=existing)
+    try:
+        with transaction.atomic():
+            return order_create(
+                user=user,
+                kind=Order.Kind.COURSE,
+                page=course,
+                description=f"Course: {course.title}",
+                amount_cents=course.price_cents,
+                quantity=1,
+                metadata={"course_id": course.pk},
+            )
+    except IntegrityError:
+        # A parallel "Buy" opened the order a moment ago; the database keeps one open order. Reuse it.
+        return open_order()
 
 
 def course_order_fulfil(*, order) -> Enrollment | None:
@@ -341,13 +353,14 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
         enrollment = Enrollment.objects.select_related("user", "course").filter(pk=enrollment_id).first()
         if enrollment is None or enrollment.completed_at is None:
             return None
-        certificate = Certificate.objects.filter(enrollment=enrollment).first()
+        certificate = Certificate.objects.filter(Q(enrollment=enrollment) | Q(enrollment_key=enrollment.pk)).first()
         if certificate is not None:
             return certificate
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
                     enrollment=enrollment,
+                    enrollment_key=enrollment.pk,
                     user=enrollment.user,
                     course=enrollment.course,
                     code=secrets.token_urlsafe(16),

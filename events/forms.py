@@ -51,6 +51,25 @@ def attendee_formset(*, rows: int, data=None, initial=None, fixed: bool = False)
     return FormSet(data=data, initial=initial, prefix="attendee")
 
 
+def _payment_choices(event) -> list[tuple[str, str]]:
+    labels = {
+        Registration.PaymentMethod.FREE: "Free: nothing to pay",
+        Registration.PaymentMethod.CARD: "Card, now (secure checkout by Stripe)",
+        Registration.PaymentMethod.INVOICE: "Invoice / purchase order (pay later)",
+    }
+    return [(method, labels[method]) for method in event.offered_payment_methods()]
+
+
+class SelfRegistrationForm(forms.Form):
+    """The one-click "Register" button: only a method the workshop offers (or none: the default)."""
+
+    payment_method = forms.ChoiceField(required=False, choices=[])
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment_method"].choices = [("", "")] + _payment_choices(event)
+
+
 class GroupRegistrationForm(forms.Form):
     payment_method = forms.ChoiceField(widget=forms.RadioSelect, label="How will you pay?", choices=[])
     organization_name = forms.CharField(max_length=200, required=False, label="School or district")
@@ -61,13 +80,7 @@ class GroupRegistrationForm(forms.Form):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = []
-        if event.is_free:
-            choices.append((Registration.PaymentMethod.FREE, "Free: nothing to pay"))
-        else:
-            choices.append((Registration.PaymentMethod.CARD, "Card, now (secure checkout by Stripe)"))
-            if event.allow_invoice:
-                choices.append((Registration.PaymentMethod.INVOICE, "Invoice / purchase order (pay later)"))
+        choices = _payment_choices(event)
         self.fields["payment_method"].choices = choices
         self.fields["payment_method"].initial = choices[0][0]
         if len(choices) == 1:

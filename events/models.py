@@ -345,6 +345,15 @@ class EventPage(Page):
     def is_free(self) -> bool:
         return not self.price
 
+    def offered_payment_methods(self) -> list[str]:
+        """The closed list of ways to pay for this workshop; the form offers these and the service accepts only these."""
+        if self.is_free:
+            return [Registration.PaymentMethod.FREE]
+        methods = [Registration.PaymentMethod.CARD]
+        if self.allow_invoice:
+            methods.append(Registration.PaymentMethod.INVOICE)
+        return methods
+
     def seat_price_for(self, user) -> Decimal:
         from members.access import entitlements_for
 
@@ -471,11 +480,22 @@ class Registration(models.Model):
         ordering = ["created", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="registration_at_least_one_seat"),
+            # One person, one active booking per workshop, whatever races the clicks run.
+            models.UniqueConstraint(
+                fields=["event", "purchaser"],
+                condition=Q(status__in=["pending_payment", "confirmed", "waitlisted"]),
+                name="one_active_registration_per_user",
+            ),
         ]
         indexes = [models.Index(fields=["event", "status", "created"], name="events_reg_waitlist_idx")]
 
     def __str__(self):
         return f"{self.event.title}: {self.purchaser} ({self.seats} × {self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The attendees' copy of "active" backs the one-seat-per-address constraint; keep it in step.
+        Attendee.objects.filter(registration=self).exclude(is_active=self.is_active).update(is_active=self.is_active)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -525,12 +545,26 @@ class Attendee(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_attendances"
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # Copies of the registration's workshop and activity, so the database itself can refuse
+    # a second active seat for one address at one workshop (a partial unique index).
+    event = models.ForeignKey(EventPage, null=True, on_delete=models.CASCADE, related_name="+", editable=False)
+    is_active = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["registration", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"], condition=Q(is_active=True), name="one_active_seat_per_address"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.event_id = self.registration.event_id
+        self.is_active = self.registration.is_active
+        super().save(*args, **kwargs)
 
     @property
     def attended(self) -> bool:

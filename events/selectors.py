@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from core.params import parse_month
 from members.access import StaffAction, staff_can
 from resources.models import GradeBand
 
@@ -147,11 +148,8 @@ WHEN_CHOICES = [("upcoming", "Upcoming"), ("past", "Past")]
 
 
 def _month_value(value: str) -> tuple[int, int] | None:
-    try:
-        parsed = datetime.strptime(value, "%Y-%m")
-    except (TypeError, ValueError):
-        return None
-    return parsed.year, parsed.month
+    parsed = parse_month(value)
+    return (parsed.year, parsed.month) if parsed else None
 
 
 def event_index_listing(*, index_page, params) -> dict:

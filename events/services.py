@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -153,18 +154,80 @@ def registration_create(
     seats = len(people)
     if seats > MAX_GROUP_SEATS:
         raise RegistrationError(f"A group can book at most {MAX_GROUP_SEATS} seats at once; please split it.")
-    method = payment_method or (Registration.PaymentMethod.FREE if event.is_free else Registration.PaymentMethod.CARD)
-    if event.is_free:
-        method = Registration.PaymentMethod.FREE
-    elif method == Registration.PaymentMethod.FREE:
-        raise RegistrationError("This workshop has a fee: pay by card or ask for an invoice.")
-    elif method == Registration.PaymentMethod.INVOICE:
-        if not event.allow_invoice:
+    offered = event.offered_payment_methods()
+    method = payment_method or offered[0]
+    if method not in offered:
+        # A closed list: an unknown or unoffered method is refused, never treated as "free".
+        if method == Registration.PaymentMethod.FREE:
+            raise RegistrationError("This workshop has a fee: pay by card or ask for an invoice.")
+        if method == Registration.PaymentMethod.INVOICE:
             raise RegistrationError("This workshop cannot be paid by invoice; please pay by card.")
+        if method == Registration.PaymentMethod.CARD:
+            raise RegistrationError("This workshop is free: there is nothing to pay.")
+        raise RegistrationError("Choose one of the payment methods offered for this workshop.")
+    if method == Registration.PaymentMethod.INVOICE:
         if not (po_number.strip() and billing_contact.strip() and billing_email.strip()):
             raise RegistrationError("An invoice needs a PO number, a billing contact and a billing e-mail address.")
-    seat_price = 0 if method == Registration.PaymentMethod.FREE else event.seat_price_for(purchaser)
+    seat_price = Decimal("0") if method == Registration.PaymentMethod.FREE else event.seat_price_for(purchaser)
 
+    existing = _existing_booking(event, purchaser, people)
+    if existing is not None:
+        return existing
+    try:
+        registration = _registration_insert(
+            event=event,
+            purchaser=purchaser,
+            people=people,
+            method=method,
+            seat_price=seat_price,
+            po_number=po_number,
+            billing_contact=billing_contact,
+            billing_email=billing_email,
+            billing_address=billing_address,
+            organization_name=organization_name,
+        )
+    except IntegrityError:
+        # A parallel click won the race: the database kept one active booking. Hand that one back.
+        existing = _existing_booking(event, purchaser, people)
+        if existing is not None:
+            return existing
+        taken = _already_registered(event, [p.email for p in people])
+        raise RegistrationError(
+            f"{', '.join(taken) or 'Someone in this group'} already has a place or a waitlist spot for this workshop."
+        ) from None
+    _refresh_access(registration)
+    return registration
+
+
+def _existing_booking(event, purchaser, people) -> Registration | None:
+    """The purchaser's active booking for the same people (a double click); a different group is refused."""
+    existing = (
+        Registration.objects.filter(event=event, purchaser=purchaser, status__in=Registration.ACTIVE)
+        .select_related("event", "order")
+        .first()
+    )
+    if existing is None:
+        return None
+    if sorted(existing.attendees.values_list("email", flat=True)) == sorted(p.email for p in people):
+        return existing
+    raise RegistrationError(
+        "You already have a booking for this workshop. Open it from My workshops to change the attendees."
+    )
+
+
+def _registration_insert(
+    *,
+    event,
+    purchaser,
+    people,
+    method,
+    seat_price,
+    po_number,
+    billing_contact,
+    billing_email,
+    billing_address,
+    organization_name,
+) -> Registration:
     with transaction.atomic():
         taken = _already_registered(event, [p.email for p in people])
         if taken:
@@ -176,7 +239,7 @@ def registration_create(
             event=event,
             purchaser=purchaser,
             status=Registration.Status.WAITLISTED,
-            seats=seats,
+            seats=len(people),
             payment_method=method,
             seat_price=seat_price,
             po_number=po_number.strip(),
@@ -188,7 +251,15 @@ def registration_create(
         users = _link_users([p.email for p in people])
         Attendee.objects.bulk_create(
             [
-                Attendee(registration=registration, name=p.name, email=p.email, role=p.role, user=users.get(p.email))
+                Attendee(
+                    registration=registration,
+                    event_id=event.pk,
+                    is_active=True,
+                    name=p.name,
+                    email=p.email,
+                    role=p.role,
+                    user=users.get(p.email),
+                )
                 for p in people
             ]
         )
@@ -199,7 +270,7 @@ def registration_create(
             .exclude(pk=registration.pk)
             .exists()
         )
-        if not queue_waiting and seats_take(event_id=event.pk, seats=seats):
+        if not queue_waiting and seats_take(event_id=event.pk, seats=len(people)):
             _admit(registration, promoted=False)
         else:
             if queue_waiting:
@@ -207,7 +278,6 @@ def registration_create(
                 registration.refresh_from_db()
             if registration.status == Registration.Status.WAITLISTED:
                 _notify_registration(registration, "waitlisted")
-    _refresh_access(registration)
     return registration
 
 
@@ -218,6 +288,11 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
 
     now = timezone.now()
     method = registration.payment_method
+    if method not in Registration.PaymentMethod.values or (
+        method == Registration.PaymentMethod.FREE and registration.total_cents > 0
+    ):
+        raise RegistrationError("This booking has no valid way to pay for its seats.")
+    # The only ways to a confirmed seat: free, an approved invoice / PO, or (below) a verified card payment.
     if method == Registration.PaymentMethod.CARD and registration.total_cents > 0:
         registration.status = Registration.Status.PENDING_PAYMENT
         registration.hold_expires_at = now + (promotion_payment_hold() if promoted else payment_hold())

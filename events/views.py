@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.params import parse_int
+
 from . import ics, selectors, services
-from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, attendee_formset
+from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, SelfRegistrationForm, attendee_formset
 from .models import EventPage, Registration
 from .pdf import invoice_pdf
 
@@ -56,10 +58,7 @@ def _registered_message(request, registration: Registration) -> None:
 def register(request, event_id: int):
     """GET: the group form. POST kind=self: one click for yourself. POST kind=group: named attendees."""
     event = _live_event(event_id)
-    try:
-        rows = min(max(int(request.GET.get("seats", GROUP_ROWS_DEFAULT)), 1), GROUP_ROWS_MAX)
-    except ValueError:
-        rows = GROUP_ROWS_DEFAULT
+    rows = parse_int(request.GET.get("seats"), default=GROUP_ROWS_DEFAULT, minimum=1, maximum=GROUP_ROWS_MAX)
     allowance = selectors.group_seat_allowance(user=request.user, event=event)
     if allowance is not None:
         rows = max(min(rows, allowance), 1)
@@ -68,7 +67,10 @@ def register(request, event_id: int):
     if request.method == "POST":
         try:
             if request.POST.get("kind") == "self":
-                method = request.POST.get("payment_method") or None
+                self_form = SelfRegistrationForm(request.POST, event=event)
+                if not self_form.is_valid():
+                    raise services.RegistrationError("Choose one of the payment methods offered for this workshop.")
+                method = self_form.cleaned_data["payment_method"] or None
                 registration = services.registration_create(event=event, purchaser=request.user, payment_method=method)
             else:
                 form = GroupRegistrationForm(request.POST, event=event)

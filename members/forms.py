@@ -68,9 +68,13 @@ class InviteForm(forms.Form):
     def clean_emails(self):
         import re
 
+        from django.conf import settings
         from django.core.validators import validate_email
 
         raw = [part.strip() for part in re.split(r"[\s,;]+", self.cleaned_data.get("emails", "")) if part.strip()]
+        max_rows = getattr(settings, "INVITE_CSV_MAX_ROWS", 500)
+        if len(raw) > max_rows:
+            raise forms.ValidationError(f"At most {max_rows} addresses can be invited at once; you typed {len(raw)}.")
         bad = []
         for address in raw:
             try:
@@ -85,12 +89,37 @@ class InviteForm(forms.Form):
         upload = self.cleaned_data.get("csv_file")
         if not upload:
             return None
-        if upload.size > 1024 * 1024:
-            raise forms.ValidationError("That file is larger than 1 MB. Split it into smaller files.")
+        import csv
+        import io
+
+        from django.conf import settings
+
+        max_bytes = getattr(settings, "INVITE_CSV_MAX_BYTES", 256 * 1024)
+        max_rows = getattr(settings, "INVITE_CSV_MAX_ROWS", 500)
+        if upload.size > max_bytes:
+            raise forms.ValidationError(
+                f"That file is larger than {max_bytes // 1024} KB. Split it into files of at most {max_rows} rows."
+            )
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".txt")):
+            raise forms.ValidationError("Choose a .csv file (one teacher per row).")
         try:
-            self.cleaned_data["csv_text"] = upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError("We could not read that file. Save it as CSV (UTF-8) and try again.") from None
+        if "\x00" in text:
+            raise forms.ValidationError("That is not a text CSV file. Save it as CSV (UTF-8) and try again.")
+        try:
+            rows = sum(1 for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+        except csv.Error:
+            raise forms.ValidationError(
+                "We could not read that file as CSV (a cell is too long or a quote is not closed)."
+            ) from None
+        if rows > max_rows:
+            raise forms.ValidationError(
+                f"That file has {rows} rows; at most {max_rows} can be invited at once. Split it into smaller files."
+            )
+        self.cleaned_data["csv_text"] = text
         return upload
 
     def clean(self):

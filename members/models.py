@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -185,6 +185,9 @@ class SeatLicense(models.Model):
 
     class Meta:
         ordering = ["-ends"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="license_ends_after_it_starts"),
+        ]
 
     def __str__(self):
         return f"{self.organization}: {self.seats} seats until {self.ends}"
@@ -250,6 +253,14 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            # Two "Buy" clicks at once must not open two checkouts for one course.
+            models.UniqueConstraint(
+                fields=["user", "page"],
+                condition=Q(kind="course", status="pending"),
+                name="one_open_course_order_per_user",
+            ),
+        ]
 
     def __str__(self):
         return f"Order {self.reference}: {self.description}"
@@ -284,6 +295,32 @@ class StripeEvent(models.Model):
     @property
     def object_id(self) -> str:
         return ((self.payload.get("data") or {}).get("object") or {}).get("id", "")
+
+
+class PaymentReversal(models.Model):
+    """A refund, dispute or cancellation Stripe told us about for a payment we may not have seen yet.
+
+    Stripe does not order its events: a `charge.refunded` can arrive before the
+    `checkout.session.completed` of the same payment. The reversal is kept here, keyed by the
+    payment intent, and applied the moment the order is marked paid.
+    """
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", "Refund"
+        DISPUTE = "dispute", "Dispute"
+        CANCELLATION = "cancellation", "Cancellation"
+
+    payment_intent_id = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    stripe_object_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.payment_intent_id}"
 
 
 def _invitation_token() -> str:

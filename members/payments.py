@@ -233,6 +233,12 @@ def retrieve_charge(charge_id: str) -> dict:
     return get_client().v1.charges.retrieve(charge_id).to_dict(for_json=True)
 
 
+def list_charges(payment_intent_id: str) -> list[dict]:
+    """The charges of one payment, as Stripe holds them now (refunded, disputed)."""
+    page = get_client().v1.charges.list(params={"payment_intent": payment_intent_id, "limit": 10})
+    return [c.to_dict(for_json=True) for c in page.data]
+
+
 def list_recent_events(*, since_timestamp: int) -> list[dict]:
     """Every event Stripe created since the timestamp, oldest first (for reconciliation)."""
     client = get_client()

@@ -6,9 +6,11 @@ import qrcode
 from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from core.pdf import FONT, FONT_BOLD, escape
+from core.pdf import styles as pdf_styles
 
 
 def _qr_image(url: str) -> Image:
@@ -28,11 +30,11 @@ def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:
         leftMargin=0.8 * inch,
         rightMargin=0.8 * inch,
     )
-    styles = getSampleStyleSheet()
+    styles = pdf_styles()
     story = [
-        Paragraph(settings.WAGTAIL_SITE_NAME, styles["Normal"]),
+        Paragraph(escape(settings.WAGTAIL_SITE_NAME), styles["Normal"]),
         Paragraph("Professional development transcript", styles["Title"]),
-        Paragraph(f"<b>{record.holder_name}</b>", styles["Heading2"]),
+        Paragraph(f"<b>{escape(record.holder_name)}</b>", styles["Heading2"]),
         Paragraph(
             f"Issued {record.issued_at:%B %-d, %Y}. Total: <b>{transcript.total_hours}</b> PD hours.", styles["Normal"]
         ),
@@ -47,7 +49,7 @@ def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:
             rows.append(
                 [
                     f"{line.on:%b %-d, %Y}",
-                    Paragraph(line.title, styles["Normal"]),
+                    Paragraph(escape(line.title), styles["Normal"]),
                     line.kind.title(),
                     str(line.pd_hours),
                 ]
@@ -57,8 +59,9 @@ def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                    ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+                    ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black),
                     ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.grey),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -74,7 +77,8 @@ def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:
                 [
                     _qr_image(verify_url),
                     Paragraph(
-                        f"Verify code <b>{record.code}</b><br/>Anyone can check this transcript at<br/>{verify_url}",
+                        f"Verify code <b>{escape(record.code)}</b><br/>Anyone can check this transcript at<br/>"
+                        f"{escape(verify_url)}",
                         styles["Normal"],
                     ),
                 ]

@@ -19,6 +19,7 @@ from .models import (
     Order,
     Organization,
     OrganizationMember,
+    PaymentReversal,
     SeatLicense,
     StripeEvent,
     TranscriptRecord,
@@ -71,16 +72,42 @@ def _transition(order_id: int, *, allowed_from: set[str], to: str, signal, **fie
 
 
 def order_mark_paid(*, order: Order, payment_intent_id: str = "") -> Order | None:
+    """The payment went through. A refund or dispute that reached us first is applied right after."""
     fields = {"paid_at": timezone.now()}
     if payment_intent_id:
         fields["stripe_payment_intent_id"] = payment_intent_id
-    return _transition(
-        order.pk,
-        allowed_from={Order.Status.PENDING, Order.Status.FAILED, Order.Status.EXPIRED},
-        to=Order.Status.PAID,
-        signal=signals.order_paid,
-        **fields,
-    )
+    with transaction.atomic():
+        paid = _transition(
+            order.pk,
+            allowed_from={Order.Status.PENDING, Order.Status.FAILED, Order.Status.EXPIRED},
+            to=Order.Status.PAID,
+            signal=signals.order_paid,
+            **fields,
+        )
+        intent = payment_intent_id or Order.objects.values_list("stripe_payment_intent_id", flat=True).get(pk=order.pk)
+        if intent:
+            reversal = PaymentReversal.objects.select_for_update().filter(payment_intent_id=intent).first()
+            if reversal is not None:
+                order_mark_refunded(order=order)
+                if reversal.applied_at is None:
+                    reversal.applied_at = timezone.now()
+                    reversal.save(update_fields=["applied_at"])
+    return paid
+
+
+def payment_reversal_record(*, payment_intent_id: str, kind: str, stripe_object_id: str = "") -> Order | None:
+    """A refund, dispute or cancellation for a payment: undo its order now, or keep it for when it is paid."""
+    with transaction.atomic():
+        reversal, _ = PaymentReversal.objects.get_or_create(
+            payment_intent_id=payment_intent_id, defaults={"kind": kind, "stripe_object_id": stripe_object_id}
+        )
+        order = Order.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
+        if order is None:
+            return None
+        order_mark_refunded(order=order)
+        if reversal.applied_at is None:
+            PaymentReversal.objects.filter(pk=reversal.pk).update(applied_at=timezone.now())
+    return order
 
 
 def order_mark_refunded(*, order: Order) -> Order | None:
@@ -269,6 +296,40 @@ def stripe_events_reconcile(*, hours: int | None = None) -> int:
     return caught
 
 
+def orders_reconcile(*, hours: int | None = None) -> int:
+    """Make recent orders agree with Stripe's current objects; returns how many changed.
+
+    A pending or expired order whose Checkout Session is paid becomes paid; a paid order whose
+    charge is refunded or disputed becomes refunded. Missed or reordered webhooks cannot leave
+    a buyer paid-and-refunded with access, or charged without it.
+    """
+    from . import payments
+
+    hours = hours or settings.STRIPE_RECONCILE_HOURS
+    since = timezone.now() - timezone.timedelta(hours=hours)
+    changed = 0
+    recent = Order.objects.filter(created__gte=since)
+    for order in recent.filter(status__in=[Order.Status.PENDING, Order.Status.EXPIRED, Order.Status.FAILED]).exclude(
+        stripe_checkout_session_id=""
+    ):
+        session = payments.retrieve_checkout_session(order.stripe_checkout_session_id)
+        if session.get("payment_status") in ("paid", "no_payment_required"):
+            intent = session.get("payment_intent")
+            intent = intent.get("id", "") if isinstance(intent, dict) else (intent or "")
+            if order_mark_paid(order=order, payment_intent_id=intent):
+                changed += 1
+    for order in recent.filter(status=Order.Status.PAID).exclude(stripe_payment_intent_id=""):
+        charges = payments.list_charges(order.stripe_payment_intent_id)
+        reversed_ = [c for c in charges if c.get("refunded") or c.get("disputed")]
+        if reversed_:
+            kind = PaymentReversal.Kind.REFUND if reversed_[0].get("refunded") else PaymentReversal.Kind.DISPUTE
+            payment_reversal_record(
+                payment_intent_id=order.stripe_payment_intent_id, kind=kind, stripe_object_id=reversed_[0].get("id", "")
+            )
+            changed += 1
+    return changed
+
+
 # --- districts ---
 class SeatError(Exception):
     """A seat could not be given; the message is for the teacher or leader."""
@@ -350,7 +411,14 @@ def invitations_from_csv(*, organization: Organization, invited_by: User, csv_te
 
     invited, rejected = [], []
     seen = set()
-    for row in csv.reader(io.StringIO(csv_text)):
+    max_rows = getattr(settings, "INVITE_CSV_MAX_ROWS", 500)
+    try:
+        rows = list(csv.reader(io.StringIO(csv_text)))
+    except csv.Error:
+        return [], ["The file could not be read as CSV."]
+    if len(rows) > max_rows + 1:  # one header row is allowed on top of the cap
+        return [], [f"More than {max_rows} rows: split the file."]
+    for row in rows:
         cells = [c.strip() for c in row if c.strip()]
         address = next((c for c in cells if "@" in c), "")
         if not address:

@@ -11,8 +11,10 @@ import logging
 
 import stripe
 
+from core.params import parse_id
+
 from . import payments, services
-from .models import Order
+from .models import Order, PaymentReversal
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +30,15 @@ HANDLED_TYPES = (
     "invoice.payment_succeeded",
     "invoice.payment_failed",
     "charge.refunded",
+    "charge.dispute.created",
+    "payment_intent.canceled",
 )
 
 
 def _object(payload: dict) -> dict:
-    return (payload.get("data") or {}).get("object") or {}
+    data = payload.get("data") if isinstance(payload, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    return obj if isinstance(obj, dict) else {}
 
 
 def _id(value) -> str:
@@ -46,7 +52,11 @@ def handle_event(event_type: str, payload: dict) -> None:
     if handler is None:
         logger.debug("Stripe event %s is not one we act on", event_type)
         return
-    handler(event_type, _object(payload))
+    snapshot = _object(payload)
+    if not isinstance(snapshot.get("id"), str) or not snapshot["id"]:
+        logger.warning("Stripe event %s carries no object id; nothing to do", event_type)
+        return
+    handler(event_type, snapshot)
 
 
 # --- Checkout ---
@@ -132,14 +142,34 @@ def _charge_refunded(event_type: str, snapshot: dict) -> None:
         logger.info("Charge %s is only partly refunded", charge.get("id"))
         return
     payment_intent_id = _id(charge.get("payment_intent"))
-    order = Order.objects.filter(stripe_payment_intent_id=payment_intent_id).first() if payment_intent_id else None
+    if payment_intent_id:
+        # Applied now if the order is paid, or kept until its payment arrives (events come in any order).
+        if services.payment_reversal_record(
+            payment_intent_id=payment_intent_id, kind=PaymentReversal.Kind.REFUND, stripe_object_id=charge.get("id", "")
+        ):
+            return
+    order_id = parse_id((charge.get("metadata") or {}).get("order_id"))
+    order = Order.objects.filter(pk=order_id).first() if order_id else None
     if order is None:
-        order_id = (charge.get("metadata") or {}).get("order_id")
-        order = Order.objects.filter(pk=order_id).first() if order_id else None
-    if order is None:
-        logger.warning("Refunded charge %s matches no order", charge.get("id"))
+        logger.info("Refunded charge %s matches no paid order yet; kept for when it does", charge.get("id"))
         return
     services.order_mark_refunded(order=order)
+
+
+def _dispute_or_cancellation(event_type: str, snapshot: dict) -> None:
+    """A dispute opened or a payment intent cancelled: the purchase is undone like a refund."""
+    if event_type == "payment_intent.canceled":
+        payment_intent_id, kind = snapshot.get("id", ""), PaymentReversal.Kind.CANCELLATION
+    else:
+        payment_intent_id, kind = _id(snapshot.get("payment_intent")), PaymentReversal.Kind.DISPUTE
+        if not payment_intent_id and snapshot.get("charge"):
+            payment_intent_id = _id(payments.retrieve_charge(_id(snapshot["charge"])).get("payment_intent"))
+    if not isinstance(payment_intent_id, str) or not payment_intent_id:
+        logger.warning("%s %s names no payment", event_type, snapshot.get("id"))
+        return
+    services.payment_reversal_record(
+        payment_intent_id=payment_intent_id, kind=kind, stripe_object_id=snapshot.get("id", "")
+    )
 
 
 _HANDLERS = {
@@ -155,4 +185,6 @@ _HANDLERS = {
     "invoice.payment_succeeded": _invoice,
     "invoice.payment_failed": _invoice,
     "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_or_cancellation,
+    "payment_intent.canceled": _dispute_or_cancellation,
 }

@@ -16,6 +16,9 @@ def process_stripe_event(self, stripe_event_id: int) -> None:
 @shared_task
 def reconcile_stripe_events(hours: int | None = None) -> int:
     """Catch webhooks Stripe could not deliver: store and process recent events we never saw."""
-    from .services import stripe_events_reconcile
+    from .services import orders_reconcile, stripe_events_reconcile
 
-    return stripe_events_reconcile(hours=hours)
+    caught = stripe_events_reconcile(hours=hours)
+    # Then compare every recent order with Stripe's current objects, whatever the events said.
+    orders_reconcile(hours=hours)
+    return caught

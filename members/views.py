@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.params import parse_id, parse_int
 from home.csv_export import csv_response
 
 from . import payments, selectors, services
@@ -41,7 +42,8 @@ def join(request):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={reverse('members:join')}")
-        plan = plans.filter(pk=request.POST.get("plan")).first()
+        plan_id = parse_id(request.POST.get("plan"))
+        plan = plans.filter(pk=plan_id).first() if plan_id else None
         if plan is None:
             messages.error(request, "Please choose one of the plans below.")
         elif status and status.is_member and status.source == "subscription":
@@ -99,10 +101,7 @@ def membership_cancel(request):
 def billing_success(request):
     """Stripe sends the buyer here; we show "processing" until the verified webhook has landed."""
     session_id = request.GET.get("session_id", "")[:255]
-    try:
-        tries = min(int(request.GET.get("tries", "0")), 1000)
-    except ValueError:
-        tries = 0
+    tries = parse_int(request.GET.get("tries"), default=0, minimum=0, maximum=1000)
     order = (
         Order.objects.filter(stripe_checkout_session_id=session_id, user=request.user).select_related("page").first()
     )
@@ -129,13 +128,20 @@ def stripe_webhook(request):
     payload = request.body
     signature = request.headers.get("Stripe-Signature", "")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except ValueError:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return HttpResponseBadRequest("Invalid payload")
     except stripe.SignatureVerificationError:
         return HttpResponseBadRequest("Invalid signature")
-    data = json.loads(payload)
-    stripe_event, created = services.stripe_event_record(event_id=event.id, type=event.type, payload=data)
+    # A signed body is still only as good as its shape: an object with a string id and type.
+    if not (isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("type"), str)):
+        return HttpResponseBadRequest("Invalid payload: an event object with an id and a type is expected")
+    if not data["id"] or len(data["id"]) > 255 or len(data["type"]) > 120 or not isinstance(data.get("data", {}), dict):
+        return HttpResponseBadRequest("Invalid payload")
+    stripe_event, created = services.stripe_event_record(event_id=data["id"], type=data["type"], payload=data)
     if created:
         services.stripe_event_enqueue(stripe_event=stripe_event)
     return JsonResponse({"received": True, "duplicate": not created})

@@ -16,6 +16,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QueryS
 from django.http import QueryDict
 from wagtail.images import get_image_model
 
+from core.params import parse_ids
 from members.access import Reason
 
 from .models import (
@@ -122,7 +123,8 @@ def _m2m_filter(name: str, lookup: str) -> Callable[[list[str]], Q]:
 
 
 def _int_values(values: list[str]) -> list[str]:
-    return [v for v in values if v.isdigit()]
+    # ASCII digits that fit a bigint only: "²" and 10**30 are dropped, not sent to the database.
+    return [str(v) for v in parse_ids(values)]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from core.params import safe_next
 
 from .models import ResourcePage
 from .selectors import library_page, reason_label, recent_downloads, saved_resources
@@ -14,10 +15,8 @@ from .services import resource_save, resource_unsave
 
 def _back(request, resource: ResourcePage) -> str:
     """Where to return after saving: the page the form was on, if it is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return resource.url
+    # A path on this site or the resource itself; never reverse() what the visitor sent ("next=home").
+    return safe_next(request, request.POST.get("next"), default=resource.url or "/")
 
 
 def _live_resource(page_id: int) -> ResourcePage:

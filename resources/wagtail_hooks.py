@@ -13,6 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.params import MAX_YEAR, MIN_YEAR
 from home.csv_export import csv_response
 from members.access import can_download_document
 
@@ -103,6 +104,11 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            day = data.get(name)
+            if day and not (MIN_YEAR <= day.year <= MAX_YEAR):
+                self.add_error(name, f"Choose a date between {MIN_YEAR} and {MAX_YEAR}.")
+                data[name] = None
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The start date must be on or before the end date.")
         return data

@@ -21,6 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "core",
     "home",
     "members",
     "resources",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +237,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_HTTP_CLIENT = env("STRIPE_HTTP_CLIENT", default="")
 # How far back the reconciliation task compares Stripe's event list with what we stored.
 STRIPE_RECONCILE_HOURS = env.int("STRIPE_RECONCILE_HOURS", default=48)
+# Bounded work per request: an invitation upload is at most this many rows and bytes.
+INVITE_CSV_MAX_ROWS = env.int("INVITE_CSV_MAX_ROWS", default=500)
+INVITE_CSV_MAX_BYTES = env.int("INVITE_CSV_MAX_BYTES", default=256 * 1024)
 CURRENCY = "usd"
 
 # --- Security (production tightens these further) ---

@@ -40,11 +40,19 @@ def test_free_registration_is_confirmed_at_once_and_emailed_with_a_calendar_file
     assert event.virtual_link in message.body
 
 
-def test_registering_twice_is_refused_in_plain_words(make_event, user):
+def test_registering_twice_hands_back_the_first_booking(make_event, user):
+    event = make_event()
+    first = book(event, user)
+    assert book(event, user).pk == first.pk
+    assert seats_taken(event) == 1
+
+
+def test_someone_else_booking_an_address_already_seated_is_refused_in_plain_words(make_event, user, make_user):
     event = make_event()
     book(event, user)
+    leader = make_user()
     with pytest.raises(services.RegistrationError, match="already has a place"):
-        book(event, user)
+        book(event, leader, attendees=[{"name": "Free", "email": user.email}])
     assert seats_taken(event) == 1
 
 

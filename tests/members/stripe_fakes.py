@@ -149,6 +149,10 @@ class FakeStripeHTTPClient(stripe.HTTPClient):
             if m == "DELETE":
                 sub.update(status="canceled", canceled_at=int(time.time()), ended_at=int(time.time()))
             return self._ok(sub)
+        if m == "GET" and p == "/v1/charges":
+            intent = r.params.get("payment_intent")
+            data = [o for o in self.objects.values() if o.get("object") == "charge" and o["payment_intent"] == intent]
+            return self._ok({"object": "list", "url": "/v1/charges", "has_more": False, "data": data})
         if m == "POST" and p == "/v1/refunds":
             return self._ok(self._create_refund(r.params))
         if m == "GET" and p == "/v1/events":

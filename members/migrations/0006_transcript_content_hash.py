@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_stripeevent_membership_stripe_checkout_session_id_and_more'),
+        ('members', '0005_license_ends_after_it_starts'),
     ]
 
     operations = [
