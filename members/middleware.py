@@ -14,7 +14,7 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         if (
             settings.STAFF_MFA_REQUIRED
-            and request.path.startswith("/admin/")
+            and request.path.startswith(f"/{settings.WAGTAIL_ADMIN_PATH}")
             and request.user.is_authenticated
             and request.user.is_staff
             and not is_mfa_enabled(request.user)
