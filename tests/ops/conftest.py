@@ -145,3 +145,36 @@ def redis_server(tmp_path):
     server = RedisServer(tmp_path)
     yield server
     stop(server.proc)
+
+
+def production_env(**extra) -> dict:
+    """An environment for a production process on this machine; callers add the service URLs."""
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "DJANGO_", "REDIS_", "CELERY_", "EMAIL_", "DATABASE_", "SECRET_", "PYTEST_"))
+    }
+    return {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "aln_site.settings.production",
+        "SECRET_KEY": "ops-test-" + "s" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PATH": f"{BIN}:{keep.get('PATH', '')}",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """collectstatic once per run, as a deployment does before starting gunicorn (production uses the manifest)."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=production_env(STATIC_ROOT=str(root), DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
