@@ -6,12 +6,14 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test browser migrate seed serve worker beat lint format check e2e clean
+.PHONY: run test install browser migrate seed serve worker beat up lint format check e2e clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Development and test installs use requirements-dev.lock (the runtime lock plus test tools);
+# a production install uses requirements.lock alone (docs/deploy.md).
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.lock
+	$(PIP) install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -42,11 +44,30 @@ test: install browser
 e2e: install browser
 	$(PY) -m pytest -m e2e -q
 
+# Celery needs DJANGO_SETTINGS_MODULE (it has no default); these local targets use dev unless told.
 worker: install
-	$(VENV)/bin/celery -A aln_site worker --loglevel=info
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-aln_site.settings.dev} $(VENV)/bin/celery -A aln_site worker --loglevel=info -Q default,email,payments,certificates
 
 beat: install
-	$(VENV)/bin/celery -A aln_site beat --loglevel=info
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-aln_site.settings.dev} $(VENV)/bin/celery -A aln_site beat --loglevel=info
+
+# The production process model on this machine: gunicorn, a Celery worker and beat from the Procfile
+# (honcho), on production settings against the real PostgreSQL and Redis. Ctrl-C stops all three.
+UP_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aln
+UP_REDIS_URL ?= redis://127.0.0.1:6379/0
+UP_ENV = DJANGO_SETTINGS_MODULE=aln_site.settings.production \
+	DATABASE_URL=$(UP_DATABASE_URL) REDIS_URL=$(UP_REDIS_URL) CELERY_BROKER_URL=$(UP_REDIS_URL) \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} \
+	SITE_URL=$${SITE_URL:-http://localhost:$(PORT)} \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	EMAIL_FILE_PATH=$${EMAIL_FILE_PATH:-$(CURDIR)/tmp/mail} PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
+
+up: install
+	$(UP_ENV) $(PY) manage.py migrate --noinput
+	$(UP_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@echo "Web on http://localhost:$(PORT) (e-mail is written to tmp/mail/); Ctrl-C stops web, worker and beat."
+	$(UP_ENV) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 check: install
 	$(PY) manage.py check

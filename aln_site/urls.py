@@ -14,9 +14,15 @@ from home import views as home_views
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+<<<<<<< HEAD
     path("admin/login/", home_views.login_elsewhere, name="wagtailadmin_login_redirect"),
     path("_util/login/", home_views.login_elsewhere, name="wagtailcore_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
+=======
+    path("", include("core.urls")),
+    path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
+    path(settings.WAGTAIL_ADMIN_PATH, include(wagtailadmin_urls)),
+>>>>>>> issue-17
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),

@@ -1,6 +1,8 @@
-import os
+"""WSGI entry point for gunicorn. DJANGO_SETTINGS_MODULE must be set (aln_site/settings_module.py)."""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aln_site.settings.dev")
+from aln_site.settings_module import require_settings_module
+
+require_settings_module("WSGI server")
 application = get_wsgi_application()

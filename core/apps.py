@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
+<<<<<<< HEAD
     """Bottom-layer helpers every app may use: input parsers, URL converters, PDF text. Imports no project app."""
 
     default_auto_field = "django.db.models.BigAutoField"
@@ -13,3 +14,9 @@ class CoreConfig(AppConfig):
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+=======
+    """Bottom layer: app-independent helpers (health checks, request ids, job locks). Imports no project app."""
+
+    name = "core"
+    default_auto_field = "django.db.models.BigAutoField"
+>>>>>>> issue-17

@@ -2,8 +2,11 @@
 
 from celery import shared_task
 
+from core.locks import single_instance
+
 
 @shared_task
+@single_instance
 def expire_payment_holds() -> int:
     """Beat, every minute: release seats of unpaid card checkouts and unpaid invoices past their hold."""
     from .services import holds_expire_due
@@ -12,6 +15,7 @@ def expire_payment_holds() -> int:
 
 
 @shared_task
+@single_instance
 def send_event_reminders() -> int:
     """Beat, every 15 minutes: the 7-day and 1-day reminders, each sent once per attendee."""
     from .services import reminders_send_due

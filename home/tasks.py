@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from core.locks import single_instance
+
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_email(self, payload: dict) -> int:
@@ -12,6 +14,7 @@ def send_email(self, payload: dict) -> int:
 
 
 @shared_task
+@single_instance
 def publish_scheduled() -> None:
     """Wagtail's scheduled publishing and unpublishing."""
     call_command("publish_scheduled")

@@ -34,9 +34,16 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         if (
             settings.STAFF_MFA_REQUIRED
+<<<<<<< HEAD
             and request.path.startswith(STAFF_PATH_PREFIXES)
             and _is_staff_surface_user(request)
             and staff_mfa_missing(request.user)
+=======
+            and request.path.startswith(f"/{settings.WAGTAIL_ADMIN_PATH}")
+            and request.user.is_authenticated
+            and request.user.is_staff
+            and not is_mfa_enabled(request.user)
+>>>>>>> issue-17
         ):
             messages.warning(request, "Set up two-factor authentication before you use the admin.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")

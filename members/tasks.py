@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core.locks import single_instance
+
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def process_stripe_event(self, stripe_event_id: int) -> None:
@@ -14,6 +16,7 @@ def process_stripe_event(self, stripe_event_id: int) -> None:
 
 
 @shared_task
+@single_instance
 def reconcile_stripe_events(hours: int | None = None) -> int:
     """Catch webhooks Stripe could not deliver: store and process recent events we never saw."""
     from .services import orders_reconcile, stripe_events_reconcile

@@ -53,11 +53,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+<<<<<<< HEAD
     "core.middleware.RejectNulBytesMiddleware",
+=======
+    "django_structlog.middlewares.RequestMiddleware",
+    "core.request_id.RequestIdResponseMiddleware",
+>>>>>>> issue-17
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,7 +125,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -127,6 +133,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage: with a bucket named, images and documents go to S3-compatible storage (django-storages).
+# The bucket is private: nothing in it is readable without credentials. Documents are streamed to the
+# reader by Django after the access check (WAGTAILDOCS_SERVE_METHOD below); images get short-lived signed
+# URLs, or plain URLs on AWS_S3_CUSTOM_DOMAIN when a CDN with its own read access fronts images/ only.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "file_overwrite": False,
+            "location": env("AWS_LOCATION", default=""),
+            "client_config": _BotoConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
 
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = "Math Learning Network"
@@ -182,6 +215,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "tmp" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Math Learning Network <hello@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -204,6 +238,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# One queue per kind of work, so each gets its own worker pool in production (docs/deploy.md):
+# slow SMTP never holds up a payment webhook, and a burst of certificates never delays e-mail.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "home.tasks.send_email": {"queue": "email"},
+    "members.tasks.process_stripe_event": {"queue": "payments"},
+    "members.tasks.reconcile_stripe_events": {"queue": "payments"},
+    "events.tasks.refund_registration_order": {"queue": "payments"},
+    "events.tasks.expire_payment_holds": {"queue": "payments"},
+    "courses.tasks.issue_certificate": {"queue": "certificates"},
+}
+# One beat for the whole site (docs/deploy.md); jobs that must not overlap also take a lock (core.locks).
 CELERY_BEAT_SCHEDULE = {
     # Wagtail's scheduled publishing needs this command run regularly.
     "publish-scheduled-pages": {
@@ -268,18 +314,81 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Per-task and per-page chatter drowns out what matters.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "celery.app.trace": {"level": "WARNING"},
-    },
-}
+# --- Logs ---
+# LOG_FORMAT=json (production's default): one JSON object per line, with the request id django-structlog
+# binds to every request and carries into the Celery tasks that request enqueued. "console" is readable text.
+LOG_FORMAT = env("LOG_FORMAT", default="console")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The load balancer's X-Request-ID (if it sets one) is kept, so its logs and ours share the id.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = True
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """The LOGGING dict for a format; structlog and the standard library share the same handler."""
+    import structlog
+
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.ExtraAdder(),
+    ]
+    renderer = (
+        structlog.processors.JSONRenderer() if log_format == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.filter_by_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.UnicodeDecoder(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "structured": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    renderer,
+                ],
+                "foreign_pre_chain": shared,
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Per-task and per-page chatter drowns out what matters.
+            "django_tasks": {"level": "WARNING"},
+            "wagtail": {"level": "WARNING"},
+            "celery.app.trace": {"level": "WARNING"},
+            # django-structlog logs request_started/request_finished; Django's own per-request line repeats it.
+            "django.server": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# --- Admin ---
+# The admin's URL prefix: moving it off /admin/ keeps scanners from the login form (WAGTAIL_ADMIN_PATH),
+# and the Django admin is kept for superusers only, on its own path (DJANGO_ADMIN_PATH).
+WAGTAIL_ADMIN_PATH = env("WAGTAIL_ADMIN_PATH", default="admin/").strip("/") + "/"
+DJANGO_ADMIN_PATH = env("DJANGO_ADMIN_PATH", default="django-admin/").strip("/") + "/"
 
 # --- Memberships ---
 # Days a past-due subscription keeps member access while Stripe retries the card.
