@@ -14,15 +14,10 @@ from home import views as home_views
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-<<<<<<< HEAD
-    path("admin/login/", home_views.login_elsewhere, name="wagtailadmin_login_redirect"),
-    path("_util/login/", home_views.login_elsewhere, name="wagtailcore_login_redirect"),
-    path("admin/", include(wagtailadmin_urls)),
-=======
     path("", include("core.urls")),
-    path(settings.DJANGO_ADMIN_PATH, admin.site.urls),
+    path(f"{settings.WAGTAIL_ADMIN_PATH}login/", home_views.login_elsewhere, name="wagtailadmin_login_redirect"),
+    path("_util/login/", home_views.login_elsewhere, name="wagtailcore_login_redirect"),
     path(settings.WAGTAIL_ADMIN_PATH, include(wagtailadmin_urls)),
->>>>>>> issue-17
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
@@ -34,7 +29,7 @@ urlpatterns = [
 
 if settings.DJANGO_ADMIN_ENABLED:
     # Off in production (DJANGO_ADMIN_ENABLED); elsewhere guarded by allauth's login and the staff MFA rule.
-    urlpatterns.insert(0, path("django-admin/", admin.site.urls))
+    urlpatterns.insert(0, path(settings.DJANGO_ADMIN_PATH, admin.site.urls))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -5,8 +5,10 @@ from django.urls import reverse
 
 from .access import staff_mfa_missing
 
-# Every staff surface: Wagtail's admin and Django's admin (where it is mounted).
-STAFF_PATH_PREFIXES = ("/admin/", "/django-admin/")
+
+def staff_path_prefixes() -> tuple[str, ...]:
+    """Every staff surface: Wagtail's admin and Django's admin (where it is mounted), at their configured paths."""
+    return (f"/{settings.WAGTAIL_ADMIN_PATH}", f"/{settings.DJANGO_ADMIN_PATH}")
 
 
 def _is_staff_surface_user(request) -> bool:
@@ -34,16 +36,9 @@ class StaffMFAMiddleware:
     def __call__(self, request):
         if (
             settings.STAFF_MFA_REQUIRED
-<<<<<<< HEAD
-            and request.path.startswith(STAFF_PATH_PREFIXES)
+            and request.path.startswith(staff_path_prefixes())
             and _is_staff_surface_user(request)
             and staff_mfa_missing(request.user)
-=======
-            and request.path.startswith(f"/{settings.WAGTAIL_ADMIN_PATH}")
-            and request.user.is_authenticated
-            and request.user.is_staff
-            and not is_mfa_enabled(request.user)
->>>>>>> issue-17
         ):
             messages.warning(request, "Set up two-factor authentication before you use the admin.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")

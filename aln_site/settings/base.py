@@ -58,12 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-<<<<<<< HEAD
     "core.middleware.RejectNulBytesMiddleware",
-=======
     "django_structlog.middlewares.RequestMiddleware",
     "core.request_id.RequestIdResponseMiddleware",
->>>>>>> issue-17
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
