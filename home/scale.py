@@ -424,7 +424,9 @@ def _workshops(rng, n: int, calendar, user_ids: list[int]) -> tuple[int, int]:
                     purchaser_id=user_id,
                     status=Registration.Status.CONFIRMED,
                     seats=1,
-                    payment_method=Registration.PaymentMethod.FREE if not page.price else Registration.PaymentMethod.CARD,
+                    payment_method=Registration.PaymentMethod.FREE
+                    if not page.price
+                    else Registration.PaymentMethod.CARD,
                     seat_price=page.price,
                     confirmed_at=now,
                 )
