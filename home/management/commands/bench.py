@@ -201,6 +201,10 @@ class Command(BaseCommand):
 
         _ensure_database()
         call_command("migrate", verbosity=0, interactive=False)
+        if not is_seeded():
+            # A fresh machine: the one-tenth database starts as a copy of the migrated, empty one.
+            connection.close()
+            _ensure_database(settings.DATABASES["default"]["NAME"] + "_tenth", template=True)
         if force or not is_seeded():
             self.stdout.write(f"Seeding the benchmark database (scale {scale:g})...")
             call_command("seed_scale", scale=scale, force=force, stdout=self.stdout)
@@ -241,9 +245,11 @@ class Command(BaseCommand):
                 for target in targets:
                     extra = header if target.member else []
                     _wrk(base + target.path, opts["warmup"], opts["connections"], script.name, extra)
+                    _drain(base)
                 for target in targets:
                     extra = header if target.member else []
                     result = _wrk(base + target.path, opts["duration"], opts["connections"], script.name, extra)
+                    _drain(base)
                     target.rps = result["requests"] / (result["duration_us"] / 1e6)
                     target.p50, target.p95, target.p99 = (result[k] / 1000 for k in ("p50", "p95", "p99"))
                     target.errors = result["errors"] + result["non_2xx"]
@@ -340,17 +346,21 @@ def _database_url(name: str) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
-def _ensure_database() -> None:
-    """Create the benchmark database if it does not exist (connecting to the `postgres` database)."""
+def _ensure_database(name: str | None = None, template: bool = False) -> None:
+    """Create the benchmark database if it does not exist (connecting to the `postgres` database).
+
+    With template=True the new database copies the benchmark database (already migrated).
+    """
     import psycopg
 
     db = settings.DATABASES["default"]
+    name = name or db["NAME"]
     conninfo = {"dbname": "postgres", "user": db["USER"], "host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432}
     if db.get("PASSWORD"):
         conninfo["password"] = db["PASSWORD"]
     with psycopg.connect(**conninfo, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{db["NAME"]}"' if template else ""))
 
 
 def _wait_until_up(url: str, server: subprocess.Popen, log_path: str) -> None:
@@ -365,6 +375,18 @@ def _wait_until_up(url: str, server: subprocess.Popen, log_path: str) -> None:
         except OSError:
             time.sleep(0.5)
     raise CommandError("gunicorn did not answer within 60 s:\n" + Path(log_path).read_text())
+
+
+def _drain(base: str) -> None:
+    """Wait for the requests wrk left in the server's queue when it stopped.
+
+    Sync workers still serve requests whose client has gone; without this the next URL's run would
+    spend its first seconds on the previous URL's leftovers. Two ceiling requests in a row return
+    only after everything queued before them.
+    """
+    for _ in range(2):
+        with urllib.request.urlopen(f"{base}/__bench__/ceiling/", timeout=300) as response:
+            response.read()
 
 
 def _wrk(url: str, seconds: int, connections: int, script: str, extra: list[str]) -> dict:
