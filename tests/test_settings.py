@@ -83,3 +83,16 @@ def test_postgresql_connections_persist_with_health_checks_in_every_setting():
 
 def test_sqlite_keeps_a_connection_per_request():
     assert _database_settings("aln_site.settings.test", "sqlite:////tmp/aln-settings-check.sqlite3") == ["0", "False"]
+
+
+def test_bench_settings_are_production_on_the_benchmark_database():
+    """`make bench` never touches the DATABASE_URL of the shell it runs in."""
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; from django.urls import resolve;"
+        "print(s.DEBUG, s.DATABASES['default']['NAME'], s.SECURE_SSL_REDIRECT, resolve('/__bench__/ceiling/').func.__name__)",
+        DJANGO_SETTINGS_MODULE="aln_site.settings.bench",
+        DATABASE_URL="postgres://u@127.0.0.1/not_the_bench",
+        BENCH_DATABASE_URL="postgres://u@127.0.0.1/aln_bench_x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "aln_bench_x", "False", "ceiling"]
