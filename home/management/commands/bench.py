@@ -192,7 +192,7 @@ class Command(BaseCommand):
         table = self._table(targets)
         self.stdout.write(table)
         elapsed = time.monotonic() - started
-        Path(opts["output"]).write_text(self._report(targets, table, machine, opts, elapsed))
+        _write_report(Path(opts["output"]), self._report(targets, table, machine, opts, elapsed))
         self.stdout.write(f"Wrote {opts['output']} ({elapsed:.0f} s)")
 
     # --- preparation ---------------------------------------------------------------------------
@@ -338,6 +338,21 @@ Numbers from a shared, busy machine are noisy: compare the ratios within one run
 
 </details>
 """
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def _write_report(path: Path, generated: str) -> None:
+    """Replace the generated part of the report; text written by hand after it stays."""
+    generated = f"{START}\n{generated.rstrip()}\n{END}\n"
+    old = path.read_text() if path.exists() else ""
+    if START in old and END in old:
+        before, rest = old.split(START, 1)
+        after = rest.split(END, 1)[1]
+        path.write_text(before + generated + "\n" + after.lstrip("\n") if after.strip() else before + generated)
+    else:
+        path.write_text(generated)
 
 
 def _database_url(name: str) -> str:
