@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser migrate seed serve worker beat up lint format check e2e clean
+.PHONY: run test install browser migrate seed serve worker beat up lint format check e2e clean wrk bench bench-data
 
 # Development and test installs use requirements-dev.lock (the runtime lock plus test tools);
 # a production install uses requirements.lock alone (docs/deploy.md).
@@ -26,6 +26,24 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Could not install chromium; browser tests will skip (install it with: apt-get install chromium)"; \
 	else echo "Chromium missing: browser tests will skip. Install it with: sudo apt-get install chromium"; fi
+
+# Debian's wrk, the load generator of `make bench`.
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "wrk missing: install it with: sudo apt-get install wrk"; exit 1; fi
+
+# The benchmark (never part of `make test`): its own PostgreSQL database (BENCH_DATABASE_URL, default
+# aln_bench on 127.0.0.1), seeded once by seed_scale, gunicorn + wrk; writes docs/performance.md.
+BENCH_ENV := DJANGO_SETTINGS_MODULE=aln_site.settings.bench
+
+bench-data: install
+	$(BENCH_ENV) $(PY) manage.py bench --seed-only $(if $(FORCE),--force)
+
+bench: install wrk
+	$(BENCH_ENV) $(PY) manage.py bench
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -56,3 +56,43 @@ def test_dev_defaults_need_no_services():
         "django.core.mail.backends.console.EmailBackend",
         "IMMEDIATE",
     ]
+
+
+def _database_settings(settings_module: str, database_url: str, **env) -> list[str]:
+    result = _run(
+        "import django; django.setup(); from django.db import connections as c;"
+        "d = c['default'].settings_dict; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DJANGO_SETTINGS_MODULE=settings_module,
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="learn.example.org",
+        DATABASE_URL=database_url,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_postgresql_connections_persist_with_health_checks_in_every_setting():
+    for module in ("production", "dev", "test"):
+        assert _database_settings(f"aln_site.settings.{module}", "postgres://u@127.0.0.1/x") == ["60", "True"]
+    assert _database_settings("aln_site.settings.production", "postgres://u@127.0.0.1/x", CONN_MAX_AGE="300") == [
+        "300",
+        "True",
+    ]
+
+
+def test_sqlite_keeps_a_connection_per_request():
+    assert _database_settings("aln_site.settings.test", "sqlite:////tmp/aln-settings-check.sqlite3") == ["0", "False"]
+
+
+def test_bench_settings_are_production_on_the_benchmark_database():
+    """`make bench` never touches the DATABASE_URL of the shell it runs in."""
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; from django.urls import resolve;"
+        "print(s.DEBUG, s.DATABASES['default']['NAME'], s.SECURE_SSL_REDIRECT, resolve('/__bench__/ceiling/').func.__name__)",
+        DJANGO_SETTINGS_MODULE="aln_site.settings.bench",
+        DATABASE_URL="postgres://u@127.0.0.1/not_the_bench",
+        BENCH_DATABASE_URL="postgres://u@127.0.0.1/aln_bench_x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "aln_bench_x", "False", "ceiling"]
