@@ -17,7 +17,8 @@ from django.db import connection
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.services
+# Real commits the worker can see; the pages the migrations made come back for the next tests.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 DEADLINE = 120  # seconds: generous for a busy machine; every wait below polls and stops early
 
 
@@ -49,7 +50,7 @@ def wait_for(condition, *, what: str, timeout: float = DEADLINE, every: float = 
         if value:
             return value
         time.sleep(every)
-    pytest.fail(f"Gave up after {timeout} s waiting for {what}")
+    pytest.fail(f"Gave up after {timeout} s waiting for {what() if callable(what) else what}")
 
 
 class RedisServer:
@@ -160,7 +161,7 @@ class Worker:
 
 
 @pytest.fixture
-def worker(transactional_db, redis_server, tmp_path):
+def worker(db, redis_server, tmp_path):
     if connection.vendor != "postgresql":
         _skip_or_fail("The worker shares the test database: set DATABASE_URL to PostgreSQL")
     worker = Worker(tmp_path, redis_server.url)
@@ -260,7 +261,7 @@ def test_requests_succeed_with_the_broker_down_and_owed_work_is_done_once_after(
             outbox.relay_due()  # what beat runs every few seconds
             return not OutboxMessage.objects.filter(done_at__isnull=True).exists()
 
-        wait_for(all_done, what="the owed work to be done:\n" + worker.logs(), every=0.5)
+        wait_for(all_done, what=lambda: "the owed work to be done:\n" + worker.logs(), every=0.5)
         # Nothing is left to relay or repair: running both again owes nothing more.
         assert outbox.relay_due() == 0
         from home.services import background_work_repair
@@ -275,3 +276,45 @@ def test_requests_succeed_with_the_broker_down_and_owed_work_is_done_once_after(
     to_nia = [s for to, s in subjects if to == SIGNUP["email"]]
     assert len(to_ana) == 2 and len(to_nia) == 1, subjects
     assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_no_email(worker, redis_server):
+    from django.db import transaction
+
+    from core.models import OutboxMessage, SentEmail
+    from core.outbox import relay_due
+    from home.email import send_templated_email
+
+    addresses = [f"teacher{n:02d}@example.org" for n in range(30)]
+    worker.env["TEST_EMAIL_DELAY"] = "0.3"  # a mail server's latency, so the batch is still running when killed
+    worker.start()
+    with publishing_to(redis_server.url):
+        with transaction.atomic():
+            for address in addresses:
+                send_templated_email(
+                    to=[address],
+                    template_prefix="members/email/invitation",
+                    context={"organization": {"name": "Hill County"}, "invited_by": None, "accept_url": "/x/"},
+                )
+        wait_for(lambda: len(worker.messages()) >= 5, what=lambda: "the first e-mails:\n" + worker.logs())
+        worker.kill()
+        sent_before_kill = len(worker.messages())
+        assert sent_before_kill < 30, "the batch finished before the kill; nothing was tested"
+        worker.start()
+
+        def all_sent():
+            relay_due()  # what beat runs every few seconds: re-publishes the killed task once it is stale
+            return len(worker.messages()) >= 30 and not OutboxMessage.objects.filter(done_at__isnull=True).exists()
+
+        wait_for(
+            all_sent,
+            what=lambda: (
+                f"all 30 e-mails after the restart (have {len(worker.messages())}, "
+                f"{list(OutboxMessage.objects.filter(done_at__isnull=True).values_list('pk', 'attempts'))} not done):\n"
+                + worker.logs()[-3000:]
+            ),
+            every=1,
+        )
+    recipients = [m["To"] for m in worker.messages()]
+    assert sorted(recipients) == addresses  # 30 distinct e-mails, no duplicate
+    assert SentEmail.objects.count() == 30

@@ -201,7 +201,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The longest task (an e-mail over a slow SMTP server, a Stripe call) is stopped after this many seconds...
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=50)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=40)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
 # ...so Redis can hand an unacknowledged task to another worker soon after (not after Redis's one hour).
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 10)
@@ -260,8 +260,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Outbox (core.outbox) ---
-# A published task not done after this many seconds is published again (its task is idempotent).
-OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=CELERY_VISIBILITY_TIMEOUT + 60)
+# A published task not done after this many seconds is published again (its task is idempotent): by then a
+# worker killed while running it is gone, whether or not Redis hands the message back itself.
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=CELERY_VISIBILITY_TIMEOUT)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 # After a failed publish, requests leave the work to the relay for this many seconds.
 OUTBOX_BROKER_BACKOFF_SECONDS = env.int("OUTBOX_BROKER_BACKOFF_SECONDS", default=10)
