@@ -34,7 +34,8 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled")
 
 
-@shared_task
+# Results are ignored by default (nothing waits on them); the health check waits on this one.
+@shared_task(ignore_result=False)
 def ping(value: str) -> str:
     """Used by the worker round-trip test and health checks."""
     return f"pong:{value}"
