@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core import outbox
+
 from . import rules
 from .models import Attendee, EventCapacity, EventPage, Registration, ReminderSent
 
@@ -367,8 +369,6 @@ def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> lis
 def registration_confirm_payment(*, registration: Registration) -> Registration:
     """The card payment went through: confirm. A payment that arrives after the hold expired
     gets its seats back if any are free, and is refunded otherwise."""
-    from . import tasks
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
@@ -383,14 +383,18 @@ def registration_confirm_payment(*, registration: Registration) -> Registration:
                 registration.cancellation_reason = ""
                 _confirm(registration)
             else:
-                order_id = registration.order_id
-                transaction.on_commit(lambda: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
         elif registration.status == Registration.Status.WAITLISTED:
             # Paid while waiting should not happen; keep the money safe and hold the seat if possible.
             if seats_take(event_id=registration.event_id, seats=registration.seats):
                 _confirm(registration)
     _refresh_access(registration)
     return registration
+
+
+def _refund_owe(order_id: int) -> None:
+    """The refund is owed in the same transaction as the change that owes it (the task is repeat-safe)."""
+    outbox.enqueue("events.tasks.refund_registration_order", order_id, key=f"refund:order:{order_id}")
 
 
 def _confirm(registration: Registration) -> None:
@@ -643,8 +647,6 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
     """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
     from members.models import Order
 
-    from . import tasks
-
     cancelled = 0
     with transaction.atomic():
         seat_counter(event=event)
@@ -665,8 +667,7 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
             registration.refresh_from_db()
             _notify_registration(registration, "event_cancelled", extra={"message": message}, everyone=True)
             if paid_by_card:
-                order_id = registration.order_id
-                transaction.on_commit(lambda order_id=order_id: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
             cancelled += 1
     return cancelled
 
@@ -716,6 +717,7 @@ def _send_reminder(attendee: Attendee, kind: str) -> None:
     send_templated_email(
         to=[attendee.email],
         template_prefix="events/email/reminder",
+        key=_reminder_key(attendee.pk, kind),
         context=_email_context(
             registration, extra={"attendee": attendee, "kind": kind, "days": 7 if kind == "7d" else 1}
         ),
@@ -756,13 +758,70 @@ def _notify_registration(registration: Registration, kind: str, *, extra: dict |
     if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
         attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
     context = _email_context(registration, extra=extra)
+    confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
     for address in recipients:
         send_templated_email(
             to=[address],
             template_prefix=f"events/email/{kind}",
             context={**context, "is_purchaser": address == recipients[0]},
             attachments=attachments,
+            key=_confirmation_key(registration) if confirming else "",
         )
+
+
+def _confirmation_key(registration: Registration) -> str:
+    """One confirmation e-mail per recipient for each time the seat was confirmed."""
+    confirmed_at = int(registration.confirmed_at.timestamp()) if registration.confirmed_at else 0
+    return f"registration-confirmed:{registration.pk}:{confirmed_at}"
+
+
+def _reminder_key(attendee_pk: int, kind: str) -> str:
+    return f"reminder:{attendee_pk}:{kind}"
+
+
+def _email_owed_or_sent(key: str, address: str) -> bool:
+    from core.models import SentEmail
+
+    address = address.lower()
+    return SentEmail.objects.filter(key=key, recipient=address).exists() or outbox.pending(f"email:{key}:{address}")
+
+
+def confirmations_repair(*, since) -> int:
+    """Confirmed registrations (since `since`, workshop not started) whose purchaser never got the
+    confirmation e-mail, and none is owed: owe it now. The e-mail's key keeps it to one per recipient."""
+    repaired = 0
+    registrations = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED, confirmed_at__gte=since, event__start__gt=timezone.now()
+        )
+        .select_related("event", "purchaser")
+        .prefetch_related("attendees")
+    )
+    for registration in registrations:
+        if _email_owed_or_sent(_confirmation_key(registration), registration.purchaser.email):
+            continue
+        with transaction.atomic():
+            _notify_registration(registration, "confirmed")
+        repaired += 1
+    return repaired
+
+
+def reminders_repair(*, since) -> int:
+    """Due reminders not sent: those never recorded (reminders_send_due) and those recorded since `since`
+    whose e-mail was neither sent nor is owed (lost with the broker before the outbox)."""
+    repaired = reminders_send_due()
+    lost = ReminderSent.objects.filter(
+        sent_at__gte=since,
+        attendee__registration__status=Registration.Status.CONFIRMED,
+        attendee__registration__event__start__gt=timezone.now(),
+    ).select_related("attendee__registration__event", "attendee__registration__purchaser")
+    for reminder in lost:
+        if _email_owed_or_sent(_reminder_key(reminder.attendee_id, reminder.kind), reminder.attendee.email):
+            continue
+        with transaction.atomic():
+            _send_reminder(reminder.attendee, reminder.kind)
+        repaired += 1
+    return repaired
 
 
 def _refresh_access(registration: Registration) -> None:
