@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core import outbox
 
+from . import rules
 from .models import Attendee, EventCapacity, EventPage, Registration, ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def registration_create(
     if method == Registration.PaymentMethod.INVOICE:
         if not (po_number.strip() and billing_contact.strip() and billing_email.strip()):
             raise RegistrationError("An invoice needs a PO number, a billing contact and a billing e-mail address.")
-    seat_price = Decimal("0") if method == Registration.PaymentMethod.FREE else event.seat_price_for(purchaser)
+    seat_price = Decimal("0") if method == Registration.PaymentMethod.FREE else rules.price_for(purchaser, event)
 
     existing = _existing_booking(event, purchaser, people)
     if existing is not None:
@@ -469,13 +470,9 @@ def registration_cancel(*, registration: Registration, actor, reason: str = "") 
 
     by_staff = _is_registration_staff(actor)
     registration = Registration.objects.select_related("event", "order").get(pk=registration.pk)
-    if not by_staff:
-        if actor is None or actor.pk != registration.purchaser_id:
-            raise RegistrationError("Only the person who registered can cancel this registration.")
-        if timezone.now() >= registration.event.cancellation_deadline and registration.holds_seats:
-            raise RegistrationError(
-                "It is too late to cancel online. Please write to us and we will help: the workshop starts soon."
-            )
+    allowed = rules.can_cancel(actor, registration)
+    if not allowed:
+        raise RegistrationError(allowed.message)
     if not registration.is_active:
         return registration
     reason = reason or ("Cancelled by staff." if by_staff else "Cancelled by the registrant.")
@@ -733,15 +730,15 @@ def _email_context(registration: Registration, *, extra: dict | None = None) -> 
     from .ics import absolute
 
     event = registration.event
-    confirmed = registration.status == Registration.Status.CONFIRMED
+    joining = rules.seat_gets_joining_details(registration)
     return {
         "registration": registration,
         "event": event,
         "event_url": absolute(event.url or "/"),
         "registration_url": absolute(registration.get_absolute_url()),
         # The meeting link only travels to people whose seat is confirmed.
-        "virtual_link": event.virtual_link if (confirmed and event.is_virtual) else "",
-        "virtual_instructions": event.virtual_instructions if (confirmed and event.is_virtual) else "",
+        "virtual_link": rules.meeting_link_for(registration),
+        "virtual_instructions": event.virtual_instructions if joining else "",
         **(extra or {}),
     }
 
