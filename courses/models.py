@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.http import Http404
@@ -19,6 +17,7 @@ from members.access import AccessLevel
 from resources.models import GradeBand
 
 from .blocks import LessonStreamBlock
+from .rules import module_opens_on
 
 COURSE_ACCESS_CHOICES = [(c.value, c.label) for c in AccessLevel if c != AccessLevel.COURSE]
 
@@ -220,9 +219,7 @@ class ModulePage(_InCourse, _OneQueryViewRestrictions, Page):
         verbose_name = "module"
 
     def opens_on(self, enrolled_at):
-        if not self.release_after_days or enrolled_at is None:
-            return None
-        return enrolled_at + timedelta(days=self.release_after_days)
+        return module_opens_on(release_after_days=self.release_after_days, enrolled_at=enrolled_at)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_outline

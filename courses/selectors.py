@@ -25,6 +25,7 @@ from wagtail.models import Page
 from members.access import AccessLevel, Decision, Reason, can_enroll, can_view_lesson, entitlements_for
 from resources.models import GradeBand, HighLeverageConcept
 
+from . import rules
 from .models import (
     Certificate,
     CheckAnswer,
@@ -227,9 +228,9 @@ def course_outline(
         if row["depth"] == course.depth + 1:
             if row["minutes"] is not None:
                 continue
-            opens_on = None
-            if row["release"] and enrollment is not None:
-                opens_on = enrollment.enrolled_at + timedelta(days=row["release"])
+            opens_on = rules.module_opens_on(
+                release_after_days=row["release"], enrolled_at=enrollment.enrolled_at if enrollment else None
+            )
             module = ModuleItem(
                 id=row["id"],
                 title=row["title"],
@@ -237,7 +238,7 @@ def course_outline(
                 summary=row["module_summary"] or "",
                 number=len(modules) + 1,
                 opens_on=opens_on,
-                locked=bool(opens_on and opens_on > now and not ent.is_staff),
+                locked=not rules.module_is_open(user, opens_on=opens_on, now=now),
             )
             modules.append(module)
             by_path[row["path"]] = module
@@ -277,15 +278,8 @@ class CourseCTA:
 
 
 def _missing_prerequisites(course: CoursePage, user, prerequisites: list) -> list:
-    ent = entitlements_for(user)
-    missing = [
-        p
-        for p in prerequisites
-        if not (ent.enrollments.get(p["id"]) and ent.enrollments[p["id"]].completed_at is not None)
-    ]
-    if missing and ent.is_staff:
-        return []
-    return missing
+    missing = rules.missing_prerequisite_ids(user, [p["id"] for p in prerequisites])
+    return [p for p in prerequisites if p["id"] in missing]
 
 
 def course_cta(*, course: CoursePage, user, outline: CourseOutline, prerequisites: list, request=None) -> CourseCTA:

@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import outbox
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
 
+from . import rules
 from .models import (
     Certificate,
     CheckAnswer,
@@ -43,14 +45,13 @@ class ProgressError(Exception):
 def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses this user has not completed (staff are never held back)."""
     required = list(course.prerequisites.live().order_by("title"))
-    if not required or entitlements_for(user).is_staff:
+    if not required:
         return []
-    done = set(
-        Enrollment.objects.filter(user=user, course__in=required, completed_at__isnull=False).values_list(
-            "course_id", flat=True
-        )
+    done = Enrollment.objects.filter(user=user, course__in=required, completed_at__isnull=False).values_list(
+        "course_id", flat=True
     )
-    return [c for c in required if c.pk not in done]
+    missing = rules.missing_prerequisite_ids(user, [c.pk for c in required], completed_ids=done)
+    return [c for c in required if c.pk in missing]
 
 
 def enrollment_source_for(*, user, course: CoursePage) -> str:
@@ -168,10 +169,10 @@ def _locked_enrollment(*, user, course: CoursePage) -> Enrollment:
     return enrollment
 
 
-def _check_module_open(*, lesson: LessonPage, enrollment: Enrollment) -> None:
+def _check_module_open(*, user, lesson: LessonPage, enrollment: Enrollment) -> None:
     module = lesson.get_parent().specific
     opens = module.opens_on(enrollment.enrolled_at)
-    if opens and opens > timezone.now():
+    if not rules.module_is_open(user, opens_on=opens):
         raise ProgressError(f"This module opens on {timezone.localtime(opens):%B %-d}.")
 
 
@@ -190,17 +191,35 @@ def _complete_course_if_done(*, enrollment: Enrollment, course: CoursePage) -> b
 
 
 def enrollment_mark_complete(*, enrollment: Enrollment) -> bool:
-    """Complete once: the conditional update lets exactly one caller win and enqueue the certificate."""
+    """Complete once: the conditional update lets exactly one caller win. The certificate is owed in the same
+    transaction; an already complete enrollment that still has no certificate is owed one again."""
     now = timezone.now()
     with transaction.atomic():
         won = Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(completed_at=now) == 1
         if won:
             enrollment.completed_at = now
-            from .tasks import issue_certificate
-
-            pk = enrollment.pk
-            transaction.on_commit(lambda: issue_certificate.delay(pk))
+        if won or not Certificate.objects.filter(enrollment_id=enrollment.pk).exists():
+            certificate_owe(enrollment_id=enrollment.pk)
     return won
+
+
+def certificate_owe(*, enrollment_id: int) -> None:
+    """Write the owed certificate into the outbox (once while pending); issue_certificate is idempotent."""
+    outbox.enqueue("courses.tasks.issue_certificate", enrollment_id, key=f"certificate:{enrollment_id}")
+
+
+def certificates_repair() -> int:
+    """Completed enrollments without a certificate (lost before the outbox, or a failed task): owe it again."""
+    missing = Enrollment.objects.filter(completed_at__isnull=False, certificate__isnull=True).values_list(
+        "pk", flat=True
+    )
+    owed = 0
+    for pk in missing:
+        if not outbox.pending(f"certificate:{pk}"):
+            with transaction.atomic():
+                certificate_owe(enrollment_id=pk)
+            owed += 1
+    return owed
 
 
 def _record_completion(*, enrollment, lesson: LessonPage, course: CoursePage, method: str) -> bool:
@@ -215,7 +234,7 @@ def lesson_complete(*, user, lesson: LessonPage, method: str = LessonCompletion.
     course = lesson.course
     with transaction.atomic():
         enrollment = _locked_enrollment(user=user, course=course)
-        _check_module_open(lesson=lesson, enrollment=enrollment)
+        _check_module_open(user=user, lesson=lesson, enrollment=enrollment)
         created = _record_completion(enrollment=enrollment, lesson=lesson, course=course, method=method)
         Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=timezone.now())
         course_completed = _complete_course_if_done(enrollment=enrollment, course=course)
@@ -275,7 +294,7 @@ def check_answer_submit(*, user, lesson: LessonPage, block_id: str, option_id: s
     with transaction.atomic():
         enrollment = _locked_enrollment(user=user, course=lesson.course)
         # A drip-locked module takes no answers or reflections before it opens.
-        _check_module_open(lesson=lesson, enrollment=enrollment)
+        _check_module_open(user=user, lesson=lesson, enrollment=enrollment)
         answer = CheckAnswer.objects.filter(user=user, lesson=lesson, block_id=block_id).first()
         if answer is None:
             answer = CheckAnswer(user=user, lesson=lesson, block_id=block_id, attempts=0)
@@ -297,7 +316,7 @@ def reflection_save(*, user, lesson: LessonPage, block_id: str, text: str) -> tu
     with transaction.atomic():
         enrollment = _locked_enrollment(user=user, course=lesson.course)
         # A drip-locked module takes no answers or reflections before it opens.
-        _check_module_open(lesson=lesson, enrollment=enrollment)
+        _check_module_open(user=user, lesson=lesson, enrollment=enrollment)
         response, created = ReflectionResponse.objects.get_or_create(
             user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
         )
@@ -399,6 +418,7 @@ def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> No
     send_templated_email(
         to=[user.email],
         template_prefix="courses/email/certificate_ready",
+        key=f"certificate:{certificate.pk}",
         context={"certificate": certificate, "learner": user, "verify_url": certificate.verify_url},
         attachments=[(f"certificate-{certificate.code[:8]}.pdf", pdf_bytes, "application/pdf")],
     )

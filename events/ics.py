@@ -12,6 +12,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from .rules import meeting_link_for
+
 PRODID = "-//Math Learning Network//Workshops//EN"
 
 
@@ -93,14 +95,14 @@ def registration_calendar(registration) -> bytes:
     event = registration.event
     page_url = absolute(event.url or "/")
     lines = [event.summary]
-    confirmed = registration.status == registration.Status.CONFIRMED
-    if event.is_virtual and event.virtual_link and confirmed:
-        lines.append(f"Join online: {event.virtual_link}")
+    link = meeting_link_for(registration)
+    if link:
+        lines.append(f"Join online: {link}")
         if event.virtual_instructions:
             lines.append(event.virtual_instructions)
     lines.append(f"Your registration: {absolute(registration.get_absolute_url())}")
     lines.append(page_url)
-    url = event.virtual_link if (event.format == "virtual" and event.virtual_link and confirmed) else page_url
+    url = link if (link and event.format == "virtual") else page_url
     vevent = _vevent(event, uid=registration_uid(registration), description="\n\n".join(lines), url=url)
     return _calendar(event.title, [vevent], method="PUBLISH")
 

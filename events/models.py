@@ -354,13 +354,6 @@ class EventPage(Page):
             methods.append(Registration.PaymentMethod.INVOICE)
         return methods
 
-    def seat_price_for(self, user) -> Decimal:
-        from members.access import entitlements_for
-
-        if self.member_price is not None and entitlements_for(user).is_member:
-            return self.member_price
-        return self.price
-
     # --- registration window ---
     @property
     def registration_deadline(self):

@@ -16,6 +16,7 @@ from core.params import parse_month
 from members.access import StaffAction, staff_can
 from resources.models import GradeBand
 
+from . import rules
 from .models import Attendee, EventFormat, EventPage, Registration
 
 
@@ -82,15 +83,13 @@ JOIN_OPENS_BEFORE = timedelta(minutes=30)
 def _decorate(registration: Registration) -> Registration:
     event = registration.event
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
-    registration.join_url_available = bool(
-        registration.status == Registration.Status.CONFIRMED and event.is_virtual and event.virtual_link
-    )
+    registration.join_url = rules.meeting_link_for(registration)
+    registration.join_url_available = bool(registration.join_url)
     # The dashboard's Join button appears when it is time: shortly before the start until the end.
     registration.join_opens_at = event.start - JOIN_OPENS_BEFORE
     registration.join_url_visible = registration.join_url_available and (
         registration.join_opens_at <= timezone.now() <= event.end
     )
-    registration.join_url = event.virtual_link if registration.join_url_available else ""
     return registration
 
 
@@ -217,7 +216,7 @@ class EventDetail:
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
-    from members.access import can_see_virtual_link, can_view_recording
+    from members.access import can_view_recording
 
     from .ics import google_calendar_url, outlook_calendar_url
 
@@ -241,9 +240,9 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
         waitlist_count=waitlist,
         my_registrations=mine,
         closed_reason=event.registration_closed_reason(),
-        link_decision=can_see_virtual_link(user, event),
+        link_decision=rules.can_see_meeting_link(user, event),
         recording_decision=can_view_recording(user, event),
-        seat_price=event.seat_price_for(user) if user.is_authenticated else event.price,
+        seat_price=rules.price_for(user, event),
         google_url=google_calendar_url(event),
         outlook_url=outlook_calendar_url(event),
     )

@@ -18,6 +18,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core import outbox
+
+from . import rules
 from .models import Attendee, EventCapacity, EventPage, Registration, ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -168,7 +171,7 @@ def registration_create(
     if method == Registration.PaymentMethod.INVOICE:
         if not (po_number.strip() and billing_contact.strip() and billing_email.strip()):
             raise RegistrationError("An invoice needs a PO number, a billing contact and a billing e-mail address.")
-    seat_price = Decimal("0") if method == Registration.PaymentMethod.FREE else event.seat_price_for(purchaser)
+    seat_price = Decimal("0") if method == Registration.PaymentMethod.FREE else rules.price_for(purchaser, event)
 
     existing = _existing_booking(event, purchaser, people)
     if existing is not None:
@@ -366,8 +369,6 @@ def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> lis
 def registration_confirm_payment(*, registration: Registration) -> Registration:
     """The card payment went through: confirm. A payment that arrives after the hold expired
     gets its seats back if any are free, and is refunded otherwise."""
-    from . import tasks
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
@@ -382,14 +383,18 @@ def registration_confirm_payment(*, registration: Registration) -> Registration:
                 registration.cancellation_reason = ""
                 _confirm(registration)
             else:
-                order_id = registration.order_id
-                transaction.on_commit(lambda: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
         elif registration.status == Registration.Status.WAITLISTED:
             # Paid while waiting should not happen; keep the money safe and hold the seat if possible.
             if seats_take(event_id=registration.event_id, seats=registration.seats):
                 _confirm(registration)
     _refresh_access(registration)
     return registration
+
+
+def _refund_owe(order_id: int) -> None:
+    """The refund is owed in the same transaction as the change that owes it (the task is repeat-safe)."""
+    outbox.enqueue("events.tasks.refund_registration_order", order_id, key=f"refund:order:{order_id}")
 
 
 def _confirm(registration: Registration) -> None:
@@ -465,13 +470,9 @@ def registration_cancel(*, registration: Registration, actor, reason: str = "") 
 
     by_staff = _is_registration_staff(actor)
     registration = Registration.objects.select_related("event", "order").get(pk=registration.pk)
-    if not by_staff:
-        if actor is None or actor.pk != registration.purchaser_id:
-            raise RegistrationError("Only the person who registered can cancel this registration.")
-        if timezone.now() >= registration.event.cancellation_deadline and registration.holds_seats:
-            raise RegistrationError(
-                "It is too late to cancel online. Please write to us and we will help: the workshop starts soon."
-            )
+    allowed = rules.can_cancel(actor, registration)
+    if not allowed:
+        raise RegistrationError(allowed.message)
     if not registration.is_active:
         return registration
     reason = reason or ("Cancelled by staff." if by_staff else "Cancelled by the registrant.")
@@ -646,8 +647,6 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
     """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
     from members.models import Order
 
-    from . import tasks
-
     cancelled = 0
     with transaction.atomic():
         seat_counter(event=event)
@@ -668,8 +667,7 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
             registration.refresh_from_db()
             _notify_registration(registration, "event_cancelled", extra={"message": message}, everyone=True)
             if paid_by_card:
-                order_id = registration.order_id
-                transaction.on_commit(lambda order_id=order_id: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
             cancelled += 1
     return cancelled
 
@@ -719,6 +717,7 @@ def _send_reminder(attendee: Attendee, kind: str) -> None:
     send_templated_email(
         to=[attendee.email],
         template_prefix="events/email/reminder",
+        key=_reminder_key(attendee.pk, kind),
         context=_email_context(
             registration, extra={"attendee": attendee, "kind": kind, "days": 7 if kind == "7d" else 1}
         ),
@@ -731,15 +730,15 @@ def _email_context(registration: Registration, *, extra: dict | None = None) -> 
     from .ics import absolute
 
     event = registration.event
-    confirmed = registration.status == Registration.Status.CONFIRMED
+    joining = rules.seat_gets_joining_details(registration)
     return {
         "registration": registration,
         "event": event,
         "event_url": absolute(event.url or "/"),
         "registration_url": absolute(registration.get_absolute_url()),
         # The meeting link only travels to people whose seat is confirmed.
-        "virtual_link": event.virtual_link if (confirmed and event.is_virtual) else "",
-        "virtual_instructions": event.virtual_instructions if (confirmed and event.is_virtual) else "",
+        "virtual_link": rules.meeting_link_for(registration),
+        "virtual_instructions": event.virtual_instructions if joining else "",
         **(extra or {}),
     }
 
@@ -759,13 +758,70 @@ def _notify_registration(registration: Registration, kind: str, *, extra: dict |
     if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
         attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
     context = _email_context(registration, extra=extra)
+    confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
     for address in recipients:
         send_templated_email(
             to=[address],
             template_prefix=f"events/email/{kind}",
             context={**context, "is_purchaser": address == recipients[0]},
             attachments=attachments,
+            key=_confirmation_key(registration) if confirming else "",
         )
+
+
+def _confirmation_key(registration: Registration) -> str:
+    """One confirmation e-mail per recipient for each time the seat was confirmed."""
+    confirmed_at = int(registration.confirmed_at.timestamp()) if registration.confirmed_at else 0
+    return f"registration-confirmed:{registration.pk}:{confirmed_at}"
+
+
+def _reminder_key(attendee_pk: int, kind: str) -> str:
+    return f"reminder:{attendee_pk}:{kind}"
+
+
+def _email_owed_or_sent(key: str, address: str) -> bool:
+    from core.models import SentEmail
+
+    address = address.lower()
+    return SentEmail.objects.filter(key=key, recipient=address).exists() or outbox.pending(f"email:{key}:{address}")
+
+
+def confirmations_repair(*, since) -> int:
+    """Confirmed registrations (since `since`, workshop not started) whose purchaser never got the
+    confirmation e-mail, and none is owed: owe it now. The e-mail's key keeps it to one per recipient."""
+    repaired = 0
+    registrations = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED, confirmed_at__gte=since, event__start__gt=timezone.now()
+        )
+        .select_related("event", "purchaser")
+        .prefetch_related("attendees")
+    )
+    for registration in registrations:
+        if _email_owed_or_sent(_confirmation_key(registration), registration.purchaser.email):
+            continue
+        with transaction.atomic():
+            _notify_registration(registration, "confirmed")
+        repaired += 1
+    return repaired
+
+
+def reminders_repair(*, since) -> int:
+    """Due reminders not sent: those never recorded (reminders_send_due) and those recorded since `since`
+    whose e-mail was neither sent nor is owed (lost with the broker before the outbox)."""
+    repaired = reminders_send_due()
+    lost = ReminderSent.objects.filter(
+        sent_at__gte=since,
+        attendee__registration__status=Registration.Status.CONFIRMED,
+        attendee__registration__event__start__gt=timezone.now(),
+    ).select_related("attendee__registration__event", "attendee__registration__purchaser")
+    for reminder in lost:
+        if _email_owed_or_sent(_reminder_key(reminder.attendee_id, reminder.kind), reminder.attendee.email):
+            continue
+        with transaction.atomic():
+            _send_reminder(reminder.attendee, reminder.kind)
+        repaired += 1
+    return repaired
 
 
 def _refresh_access(registration: Registration) -> None:

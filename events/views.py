@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.params import parse_int
 
-from . import ics, selectors, services
+from . import ics, rules, selectors, services
 from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, SelfRegistrationForm, attendee_formset
 from .models import EventPage, Registration
 from .pdf import invoice_pdf
@@ -138,7 +138,7 @@ def _register_context(request, event, form, formset, rows):
         "form": form,
         "formset": formset,
         "rows": rows,
-        "seat_price": event.seat_price_for(None) if event.is_free else event.price,
+        "seat_price": rules.price_for(request.user, event),
         "detail": None,
     }
 
@@ -156,8 +156,7 @@ def registration_detail(request, pk: int):
             "registration": registration,
             "event": event,
             "attendees": list(registration.attendees.all()),
-            "can_cancel": registration.is_active
-            and (timezone.now() < event.cancellation_deadline or not registration.holds_seats),
+            "can_cancel": registration.is_active and bool(rules.can_cancel(request.user, registration)),
             "can_edit_attendees": registration.is_active and not event.has_started,
             "google_url": ics.google_calendar_url(event),
             "outlook_url": ics.outlook_calendar_url(event),

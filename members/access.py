@@ -358,16 +358,6 @@ def can_view_recording(user, event) -> Decision:
     return Decision(False, Reason.MEMBERSHIP, "Recordings are for the workshop's participants and for members.")
 
 
-def can_see_virtual_link(user, event) -> Decision:
-    """The meeting link is for confirmed registrants only (and staff running the event)."""
-    ent = entitlements_for(user)
-    if not ent.is_authenticated:
-        return _LOGIN
-    if event.pk in ent.confirmed_event_ids or ent.is_staff:
-        return ALLOW
-    return Decision(False, Reason.REGISTRATION, "The meeting link is sent to registered participants.")
-
-
 def can_view_organization(user, organization) -> Decision:
     """District dashboards: that organization's leaders, and staff."""
     ent = entitlements_for(user)

@@ -131,28 +131,38 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} – {self.get_status_display()}"
 
+    # The membership rule, in one place: paying (active or trialing) until the period ends, and a
+    # past-due membership for MEMBERSHIP_GRACE_DAYS while Stripe retries. grants_access answers for one
+    # membership, access_q for a query; a test walks every status and time to keep the two equal.
+    PAYING = (Status.ACTIVE, Status.TRIALING)
+
+    @staticmethod
+    def grace_period() -> timedelta:
+        return timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+
+    @property
+    def grace_ends_at(self):
+        """When a past-due membership stops giving access; None when it is not past due."""
+        if self.status != self.Status.PAST_DUE or self.past_due_since is None:
+            return None
+        return self.past_due_since + self.grace_period()
+
     def grants_access(self, now=None) -> bool:
         """Active or trialing until the period ends; past-due keeps access for a grace period."""
         now = now or timezone.now()
         if self.current_period_end and self.current_period_end < now:
             return False
-        if self.status in (self.Status.ACTIVE, self.Status.TRIALING):
+        if self.status in self.PAYING:
             return True
-        if self.status == self.Status.PAST_DUE and self.past_due_since:
-            grace = timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
-            return now < self.past_due_since + grace
-        return False
+        return self.grace_ends_at is not None and now < self.grace_ends_at
 
     @classmethod
     def access_q(cls, now=None) -> Q:
         """The same rule as grants_access, as a query filter."""
         now = now or timezone.now()
-        grace_start = now - timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
         in_period = Q(current_period_end__isnull=True) | Q(current_period_end__gte=now)
-        return in_period & (
-            Q(status__in=[cls.Status.ACTIVE, cls.Status.TRIALING])
-            | Q(status=cls.Status.PAST_DUE, past_due_since__gt=grace_start)
-        )
+        in_grace = Q(status=cls.Status.PAST_DUE, past_due_since__gt=now - cls.grace_period())
+        return in_period & (Q(status__in=cls.PAYING) | in_grace)
 
 
 class Organization(models.Model):

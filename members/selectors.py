@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from .access import entitlements_for
 from .models import Invitation, Membership, Order, Organization, OrganizationMember, TranscriptRecord, User
@@ -33,9 +31,8 @@ def membership_status(*, user) -> MembershipStatus:
     can_manage = bool(latest and latest.stripe_customer_id)
     if ent.active_membership:
         m = ent.active_membership
-        if m.status == Membership.Status.PAST_DUE and m.past_due_since:
-            grace_end = m.past_due_since + timezone.timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
-            note = f"Your last payment did not go through. Update your card by {grace_end:%B %-d} to keep access."
+        if m.grace_ends_at:
+            note = f"Your last payment did not go through. Update your card by {m.grace_ends_at:%B %-d} to keep access."
         elif m.cancel_at_period_end and m.current_period_end:
             note = f"Your membership ends on {m.current_period_end:%B %-d, %Y} and will not renew."
         elif m.current_period_end:

@@ -10,7 +10,8 @@ from wagtail.documents.models import Document
 
 from events import services
 from events.ics import event_calendar, registration_calendar
-from members.access import can_download_document, can_see_virtual_link, can_view_recording
+from events.rules import can_see_meeting_link
+from members.access import can_download_document, can_view_recording
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ RECORDING_ALLOWED = {"member", "registrant", "named attendee", "group buyer", "s
 def test_virtual_link_and_recording_matrix(people):
     event, who = people
     for name, person in who.items():
-        assert bool(can_see_virtual_link(person, event)) is (name in LINK_ALLOWED), name
+        assert bool(can_see_meeting_link(person, event)) is (name in LINK_ALLOWED), name
         assert bool(can_view_recording(person, event)) is (name in RECORDING_ALLOWED), name
 
 
@@ -147,7 +148,7 @@ def test_pending_payment_does_not_show_the_link(make_event, make_user):
     event = make_event(price="30", virtual_link=LINK)
     buyer = make_user()
     services.registration_create(event=event, purchaser=buyer, payment_method="card")
-    assert not can_see_virtual_link(buyer, event)
+    assert not can_see_meeting_link(buyer, event)
 
 
 def test_recording_document_is_gated_through_the_event_page(people):

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from wagtail.models import Page
 
+from events.rules import can_see_meeting_link
 from members import access
 from members.factories import (
     MembershipFactory,
@@ -101,7 +102,7 @@ def _ask(user, what, world):
     if what == "recording":
         return access.can_view_recording(user, world.event)
     if what == "virtual_link":
-        return access.can_see_virtual_link(user, world.event)
+        return can_see_meeting_link(user, world.event)
     return access.can_view_organization(user, world.org)
 
 
