@@ -325,7 +325,7 @@ def seed(*, stdout) -> None:
     for event in events.values():
         seats_recount(event=event)
         # Remember what participants were told, so the first real publish does not announce a "change".
-        from .services import event_change_announce
+        from .staff import event_change_announce
 
         event_change_announce(event=event)
     created = EventPage.objects.count() - created_before

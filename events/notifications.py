@@ -1,0 +1,46 @@
+"""E-mail about a registration: who receives it, what it says, and the calendar file it carries."""
+
+from __future__ import annotations
+
+from .models import Registration
+
+
+def email_context(registration: Registration, *, extra: dict | None = None) -> dict:
+    from .ics import absolute
+
+    event = registration.event
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    return {
+        "registration": registration,
+        "event": event,
+        "event_url": absolute(event.url or "/"),
+        "registration_url": absolute(registration.get_absolute_url()),
+        # The meeting link only travels to people whose seat is confirmed.
+        "virtual_link": event.virtual_link if (confirmed and event.is_virtual) else "",
+        "virtual_instructions": event.virtual_instructions if (confirmed and event.is_virtual) else "",
+        **(extra or {}),
+    }
+
+
+def registration_notify(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
+    """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
+    from home.email import send_templated_email
+
+    from .ics import registration_calendar
+
+    recipients = [registration.purchaser.email.lower()]
+    if everyone or kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED:
+        for attendee in registration.attendees.all():
+            if attendee.email.lower() not in recipients:
+                recipients.append(attendee.email.lower())
+    attachments = None
+    if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
+        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
+    context = email_context(registration, extra=extra)
+    for address in recipients:
+        send_templated_email(
+            to=[address],
+            template_prefix=f"events/email/{kind}",
+            context={**context, "is_purchaser": address == recipients[0]},
+            attachments=attachments,
+        )
