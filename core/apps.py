@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """Bottom layer: app-independent helpers (input parsers, URL converters, PDF text, health checks,
-    request ids, job locks). Imports no project app."""
+    request ids, job locks, the outbox of owed background work). Imports no project app."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
@@ -11,6 +11,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from . import outbox
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+        outbox.connect_signals()

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import outbox
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
 
 from .models import (
@@ -190,17 +191,35 @@ def _complete_course_if_done(*, enrollment: Enrollment, course: CoursePage) -> b
 
 
 def enrollment_mark_complete(*, enrollment: Enrollment) -> bool:
-    """Complete once: the conditional update lets exactly one caller win and enqueue the certificate."""
+    """Complete once: the conditional update lets exactly one caller win. The certificate is owed in the same
+    transaction; an already complete enrollment that still has no certificate is owed one again."""
     now = timezone.now()
     with transaction.atomic():
         won = Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(completed_at=now) == 1
         if won:
             enrollment.completed_at = now
-            from .tasks import issue_certificate
-
-            pk = enrollment.pk
-            transaction.on_commit(lambda: issue_certificate.delay(pk))
+        if won or not Certificate.objects.filter(enrollment_id=enrollment.pk).exists():
+            certificate_owe(enrollment_id=enrollment.pk)
     return won
+
+
+def certificate_owe(*, enrollment_id: int) -> None:
+    """Write the owed certificate into the outbox (once while pending); issue_certificate is idempotent."""
+    outbox.enqueue("courses.tasks.issue_certificate", enrollment_id, key=f"certificate:{enrollment_id}")
+
+
+def certificates_repair() -> int:
+    """Completed enrollments without a certificate (lost before the outbox, or a failed task): owe it again."""
+    missing = Enrollment.objects.filter(completed_at__isnull=False, certificate__isnull=True).values_list(
+        "pk", flat=True
+    )
+    owed = 0
+    for pk in missing:
+        if not outbox.pending(f"certificate:{pk}"):
+            with transaction.atomic():
+                certificate_owe(enrollment_id=pk)
+            owed += 1
+    return owed
 
 
 def _record_completion(*, enrollment, lesson: LessonPage, course: CoursePage, method: str) -> bool:
@@ -399,6 +418,7 @@ def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> No
     send_templated_email(
         to=[user.email],
         template_prefix="courses/email/certificate_ready",
+        key=f"certificate:{certificate.pk}",
         context={"certificate": certificate, "learner": user, "verify_url": certificate.verify_url},
         attachments=[(f"certificate-{certificate.code[:8]}.pdf", pdf_bytes, "application/pdf")],
     )

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from core.outbox import DURABLE_TASK_OPTIONS
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+
+@shared_task(**DURABLE_TASK_OPTIONS)
 def issue_certificate(self, enrollment_id: int) -> str | None:
     from .services import certificate_issue
 

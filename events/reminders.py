@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Attendee, Registration, ReminderSent
-from .notifications import email_context
+from .notifications import email_context, email_owed_or_sent
 
 REMINDER_WINDOWS = {
     ReminderSent.Kind.WEEK: (timedelta(days=7), timedelta(days=1)),
@@ -54,8 +54,31 @@ def _send_reminder(attendee: Attendee, kind: str) -> None:
     send_templated_email(
         to=[attendee.email],
         template_prefix="events/email/reminder",
+        key=_reminder_key(attendee.pk, kind),
         context=email_context(
             registration, extra={"attendee": attendee, "kind": kind, "days": 7 if kind == "7d" else 1}
         ),
         attachments=[("workshop.ics", registration_calendar(registration), "text/calendar")],
     )
+
+
+def _reminder_key(attendee_pk: int, kind: str) -> str:
+    return f"reminder:{attendee_pk}:{kind}"
+
+
+def reminders_repair(*, since) -> int:
+    """Due reminders not sent: those never recorded (reminders_send_due) and those recorded since `since`
+    whose e-mail was neither sent nor is owed (lost with the broker before the outbox)."""
+    repaired = reminders_send_due()
+    lost = ReminderSent.objects.filter(
+        sent_at__gte=since,
+        attendee__registration__status=Registration.Status.CONFIRMED,
+        attendee__registration__event__start__gt=timezone.now(),
+    ).select_related("attendee__registration__event", "attendee__registration__purchaser")
+    for reminder in lost:
+        if email_owed_or_sent(_reminder_key(reminder.attendee_id, reminder.kind), reminder.attendee.email):
+            continue
+        with transaction.atomic():
+            _send_reminder(reminder.attendee, reminder.kind)
+        repaired += 1
+    return repaired

@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from core import outbox
+
 from .models import Attendee, EventCapacity, EventPage, Registration
 from .notifications import registration_notify
 
@@ -369,8 +371,6 @@ def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> lis
 def registration_confirm_payment(*, registration: Registration) -> Registration:
     """The card payment went through: confirm. A payment that arrives after the hold expired
     gets its seats back if any are free, and is refunded otherwise."""
-    from . import tasks
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
@@ -385,14 +385,18 @@ def registration_confirm_payment(*, registration: Registration) -> Registration:
                 registration.cancellation_reason = ""
                 _confirm(registration)
             else:
-                order_id = registration.order_id
-                transaction.on_commit(lambda: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
         elif registration.status == Registration.Status.WAITLISTED:
             # Paid while waiting should not happen; keep the money safe and hold the seat if possible.
             if seats_take(event_id=registration.event_id, seats=registration.seats):
                 _confirm(registration)
     _refresh_access(registration)
     return registration
+
+
+def _refund_owe(order_id: int) -> None:
+    """The refund is owed in the same transaction as the change that owes it (the task is repeat-safe)."""
+    outbox.enqueue("events.tasks.refund_registration_order", order_id, key=f"refund:order:{order_id}")
 
 
 def _confirm(registration: Registration) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .models import Attendee, EventCapacity, EventPage, Registration
 from .notifications import registration_notify
-from .services import _cancel, seat_counter, waitlist_promote
+from .services import _cancel, _refund_owe, seat_counter, waitlist_promote
 
 
 def attendee_check_in(*, attendee: Attendee, present: bool = True) -> Attendee:
@@ -81,8 +81,6 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
     """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
     from members.models import Order
 
-    from . import tasks
-
     cancelled = 0
     with transaction.atomic():
         seat_counter(event=event)
@@ -103,7 +101,6 @@ def event_cancel(*, event: EventPage, message: str = "") -> int:
             registration.refresh_from_db()
             registration_notify(registration, "event_cancelled", extra={"message": message}, everyone=True)
             if paid_by_card:
-                order_id = registration.order_id
-                transaction.on_commit(lambda order_id=order_id: tasks.refund_registration_order.delay(order_id))
+                _refund_owe(registration.order_id)
             cancelled += 1
     return cancelled

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from core.locks import single_instance
+from core.outbox import DURABLE_TASK_OPTIONS
 
 
 @shared_task
@@ -23,7 +24,7 @@ def send_event_reminders() -> int:
     return reminders_send_due()
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**DURABLE_TASK_OPTIONS)
 def refund_registration_order(self, order_id: int) -> str:
     """Refund a card order whose seats could not be kept (workshop cancelled, or paid after the hold)."""
     from members import payments

@@ -1,11 +1,12 @@
-"""Outgoing e-mail: rendered in the request, sent by a Celery task after the transaction commits."""
+"""Outgoing e-mail: rendered in the request, owed as an outbox row in its transaction, sent by a Celery task."""
 
 import base64
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from core import outbox
 
 
 def message_to_payload(msg) -> dict:
@@ -47,16 +48,20 @@ def payload_to_message(payload: dict) -> EmailMultiAlternatives:
     return msg
 
 
-def queue_message(msg) -> None:
-    """Send after commit through Celery, so a rolled-back write never sends mail."""
-    from home.tasks import send_email
+def queue_message(msg, *, key: str = "") -> None:
+    """Owe the message in the caller's transaction: a rolled-back write never sends mail, a committed one
+    always does (the outbox relay publishes it if the broker is down), and only once per recipient.
 
+    key: the e-mail's purpose (e.g. "certificate:12"); with it, that purpose reaches each recipient once
+    even if the message is owed twice. Without it, each owed message is its own purpose.
+    """
     payload = message_to_payload(msg)
-    transaction.on_commit(lambda: send_email.delay(payload))
+    recipient = ",".join(payload["to"])
+    outbox.enqueue("home.tasks.send_email", payload, key=f"email:{key}:{recipient}" if key else "", email_key=key)
 
 
 def send_templated_email(
-    *, to: list[str], template_prefix: str, context: dict, attachments: list | None = None
+    *, to: list[str], template_prefix: str, context: dict, attachments: list | None = None, key: str = ""
 ) -> None:
     """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` and queue the message.
 
@@ -70,4 +75,4 @@ def send_templated_email(
     msg.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:
         msg.attach(filename, content, mimetype)
-    queue_message(msg)
+    queue_message(msg, key=key)

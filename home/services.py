@@ -56,3 +56,27 @@ def editorial_workflow_setup() -> None:
         page = model.objects.first()
         if page is not None:
             WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+
+
+def background_work_repair(*, since=None) -> dict:
+    """Find owed work that was lost (before the outbox, or given up) and owe it again, once each:
+    completed enrollments without a certificate, confirmed registrations without their confirmation
+    e-mail, due reminders not sent. E-mails are looked for only since the outbox began recording
+    (and at most OUTBOX_REPAIR_HOURS back), so nobody is re-sent mail that went out before then."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from core.outbox import outbox_started_at
+    from courses.services import certificates_repair
+    from events.notifications import confirmations_repair
+    from events.reminders import reminders_repair
+
+    if since is None:
+        since = timezone.now() - timezone.timedelta(hours=settings.OUTBOX_REPAIR_HOURS)
+        started = outbox_started_at()
+        since = max(since, started) if started else timezone.now()
+    return {
+        "certificates": certificates_repair(),
+        "confirmations": confirmations_repair(since=since),
+        "reminders": reminders_repair(since=since),
+    }

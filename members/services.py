@@ -253,10 +253,13 @@ def stripe_event_record(*, event_id: str, type: str, payload: dict) -> tuple[Str
 
 
 def stripe_event_enqueue(*, stripe_event: StripeEvent) -> None:
-    from .tasks import process_stripe_event
+    """Owe the event's processing through the outbox (once while pending)."""
+    from core import outbox
 
     # robust: a failing handler (tasks run inline in dev) must not turn the webhook's answer into a 500.
-    transaction.on_commit(lambda: process_stripe_event.delay(stripe_event.pk), robust=True)
+    outbox.enqueue(
+        "members.tasks.process_stripe_event", stripe_event.pk, key=f"stripe-event:{stripe_event.pk}", robust=True
+    )
 
 
 def stripe_event_process(*, stripe_event: StripeEvent) -> None:

@@ -3,9 +3,11 @@
 from celery import shared_task
 
 from core.locks import single_instance
+from core.outbox import DURABLE_TASK_OPTIONS
 
 
-@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+# Any error retries: an event can arrive before the one it follows (its handler fails until then).
+@shared_task(**{**DURABLE_TASK_OPTIONS, "autoretry_for": (Exception,)})
 def process_stripe_event(self, stripe_event_id: int) -> None:
     from .models import StripeEvent
     from .services import stripe_event_process

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -141,9 +142,11 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("Invalid payload: an event object with an id and a type is expected")
     if not data["id"] or len(data["id"]) > 255 or len(data["type"]) > 120 or not isinstance(data.get("data", {}), dict):
         return HttpResponseBadRequest("Invalid payload")
-    stripe_event, created = services.stripe_event_record(event_id=data["id"], type=data["type"], payload=data)
-    if created:
-        services.stripe_event_enqueue(stripe_event=stripe_event)
+    # The event and its owed processing commit together; the answer never waits on the broker.
+    with transaction.atomic():
+        stripe_event, created = services.stripe_event_record(event_id=data["id"], type=data["type"], payload=data)
+        if created:
+            services.stripe_event_enqueue(stripe_event=stripe_event)
     return JsonResponse({"received": True, "duplicate": not created})
 
 

@@ -211,15 +211,21 @@ STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
 
 # --- E-mail ---
+# Every e-mail setting comes from the environment (listed in .env.example); the worker reads the same ones.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "tmp" / "mail"))
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds an SMTP connection may block a worker; the send task retries with backoff after a timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Folder for the file backend (django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Math Learning Network] ")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Math Learning Network <hello@example.org>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
 
 # --- Cache ---
 REDIS_URL = env("REDIS_URL", default="")
@@ -236,7 +242,33 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or (
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged after it ran, and given back to the queue if its worker dies (docs/reliability.md).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task (an e-mail over a slow SMTP server, a Stripe call) is stopped after this many seconds...
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=40)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
+# ...so Redis can hand an unacknowledged task to another worker soon after (not after Redis's one hour).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 10)
+# A request never waits on a broker that is down: a short connect timeout and no retry loop.
+# The outbox (core.outbox) keeps the owed work and its relay publishes it when the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_TASK_PUBLISH_RETRY = False
+# The worker itself keeps reconnecting until the broker is back.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Nothing waits on task results; owed work is tracked by outbox rows and each task's own records.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -253,6 +285,16 @@ CELERY_TASK_ROUTES = {
 }
 # One beat for the whole site (docs/deploy.md); jobs that must not overlap also take a lock (core.locks).
 CELERY_BEAT_SCHEDULE = {
+    # The outbox relay: owed work that could not be handed to the broker goes out a few seconds later.
+    "outbox-relay": {
+        "task": "core.tasks.relay_outbox",
+        "schedule": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
+    },
+    # Repair what was lost before the outbox: certificates, confirmation e-mails, reminders (each once).
+    "repair-background-work": {
+        "task": "home.tasks.repair_background_work",
+        "schedule": crontab(minute="*/10"),
+    },
     # Wagtail's scheduled publishing needs this command run regularly.
     "publish-scheduled-pages": {
         "task": "home.tasks.publish_scheduled",
@@ -274,6 +316,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
 }
+
+# --- Outbox (core.outbox) ---
+# A published task not done after this many seconds is published again (its task is idempotent): by then a
+# worker killed while running it is gone, whether or not Redis hands the message back itself.
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=CELERY_VISIBILITY_TIMEOUT)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+# After a failed publish, requests leave the work to the relay for this many seconds.
+OUTBOX_BROKER_BACKOFF_SECONDS = env.int("OUTBOX_BROKER_BACKOFF_SECONDS", default=10)
+# How far back recovery looks for confirmed registrations and reminders without their e-mail.
+OUTBOX_REPAIR_HOURS = env.int("OUTBOX_REPAIR_HOURS", default=72)
 
 # --- Stripe ---
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

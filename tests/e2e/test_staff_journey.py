@@ -1,5 +1,5 @@
-"""Journey 5: staff publish a resource and a lesson in the Wagtail admin, preview a gated lesson and export a
-course report."""
+"""Journey 5: an editor submits a draft for review; a moderator publishes a resource and a lesson in the
+Wagtail admin, previews a gated lesson and exports a course report."""
 
 import csv
 import io
@@ -66,11 +66,35 @@ def open_preview_in_new_tab(page, preview_panel):
 
 def publish(page) -> None:
     page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Publish", exact=True).click()
+    # A moderator's publish also closes the review workflow: give the busy test server time.
+    page.get_by_role("button", name="Publish", exact=True).click(timeout=45_000)
+
+
+DRAFT = "Counting collections routine"
+
+
+def test_editor_drafts_and_submits_the_moderator_sees_it_awaiting_review(site, page, new_page):
+    """Editors cannot publish past the review workflow: they submit, and a moderator approves."""
+    login(page, "editor@example.org")
+    account_menu(page, "Admin")
+    explore(page, "Resources")
+    page.get_by_role("navigation", name="Actions").get_by_role("link", name="Add child page").click()
+    page.get_by_role("textbox", name="Title*").fill(DRAFT)
+    page.get_by_role("textbox", name="Summary*").fill("Students count a collection and record how.")
+    page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="Submit to Review before publishing").click()
+    expect(page.get_by_text(re.compile(f"Page '{DRAFT}' .*submitted"))).to_be_visible(timeout=30_000)
+
+    moderator = new_page()
+    login(moderator, "moderator@example.org")
+    moderator.goto("/admin/")
+    expect(moderator.locator("main")).to_contain_text(DRAFT)
 
 
 def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, page, new_page, tmp_path):
-    login(page, "editor@example.org")
+    # The moderator publishes (editors submit for review: see the journey above).
+    login(page, "moderator@example.org")
     account_menu(page, "Admin")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     audit(page, name="admin dashboard")
@@ -99,7 +123,9 @@ def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, pa
     page.get_by_role("combobox", name="Access level*").select_option(label="Members only")
     audit(page, name="admin resource editor")
     publish(page)
-    expect(page.get_by_text(f"Page '{RESOURCE}' created and published")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(f"Page '{RESOURCE}' (created and published|has been published)"))
+    ).to_be_visible()
 
     # It is live in the library, members only.
     teacher = new_page()
@@ -137,7 +163,7 @@ def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, pa
     audit(preview, name="lesson preview")
     preview.close()
     publish(page)
-    expect(page.get_by_text(f"Page '{LESSON}' created and published")).to_be_visible()
+    expect(page.get_by_text(re.compile(f"Page '{LESSON}' (created and published|has been published)"))).to_be_visible()
 
     # The lesson is in the course now, and stays gated: a free teacher sees the way in, not the lesson.
     teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
