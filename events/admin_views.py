@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from home.csv_export import csv_response
 
-from . import selectors, services
+from . import selectors, services, staff
 from .models import Attendee, EventPage, Registration
 
 
@@ -114,7 +114,7 @@ def attendee_check_in(request, pk: int):
     _require(request, "change")
     attendee = get_object_or_404(Attendee.objects.select_related("registration"), pk=pk)
     present = request.POST.get("present") != "0"
-    services.attendee_check_in(attendee=attendee, present=present)
+    staff.attendee_check_in(attendee=attendee, present=present)
     messages.success(request, f"{attendee.name} {'checked in' if present else 'marked absent'}.")
     return _back(request, attendee.registration.event_id)
 
@@ -152,7 +152,7 @@ def event_cancel(request, event_id: int):
     _require(request, "change")
     event = get_object_or_404(EventPage.objects.select_related("seat_counter"), pk=event_id)
     if request.method == "POST":
-        count = services.event_cancel(event=event, message=request.POST.get("message", "").strip())
+        count = staff.event_cancel(event=event, message=request.POST.get("message", "").strip())
         messages.success(request, f"“{event.title}” is cancelled. {count} registration(s) were cancelled and told.")
         return redirect("events_admin:event", event_id=event.pk)
     active = Registration.objects.filter(event=event, status__in=Registration.ACTIVE).count()
