@@ -6,7 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser migrate seed serve worker beat up lint format check e2e clean wrk bench bench-data
+.PHONY: run test install browser migrate seed serve worker beat up lint format check e2e screenshots \
+	test-sqlite smoke clean wrk bench bench-data
 
 # Development and test installs use requirements-dev.lock (the runtime lock plus test tools);
 # a production install uses requirements.lock alone (docs/deploy.md).
@@ -62,6 +63,38 @@ test: install browser
 e2e: install browser
 	$(PY) -m pytest -m e2e -q
 
+# The journeys save screenshots to build/screenshots/ (git-ignored); this refreshes the README's copies.
+SCREENSHOT_JOURNEYS := tests/e2e/test_home.py tests/e2e/test_course_journey.py \
+	tests/e2e/test_library_journey.py tests/e2e/test_workshop_journey.py
+
+screenshots: install browser
+	rm -rf build/screenshots
+	$(PY) -m pytest -m e2e -q $(SCREENSHOT_JOURNEYS)
+	mkdir -p docs/screenshots
+	cp build/screenshots/*.png docs/screenshots/
+	@echo "docs/screenshots/ refreshed from build/screenshots/"
+
+# The concurrency tests on the SQLite default (`make test` runs them on DATABASE_URL, PostgreSQL in CI).
+test-sqlite: install
+	DATABASE_URL= $(PY) -m pytest -q tests/events/test_concurrency.py tests/members/test_districts.py
+
+# The embedded default: a dev server (dev settings, a fresh SQLite file, the demo seeded) answers the home page.
+SMOKE_PORT ?= 8765
+
+smoke: install
+	@set -eu; tmp="$$(mktemp -d)"; \
+	export DATABASE_URL="sqlite:///$$tmp/smoke.sqlite3"; unset CELERY_BROKER_URL DJANGO_SETTINGS_MODULE; \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py seed_demo --quiet-logins >/dev/null; \
+	$(PY) manage.py runserver 127.0.0.1:$(SMOKE_PORT) --noreload >"$$tmp/runserver.log" 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null || true; rm -rf "$$tmp"' EXIT; \
+	code=000; for _ in $$(seq 1 30); do \
+		code=$$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$(SMOKE_PORT)/ || true); \
+		[ "$$code" = "200" ] && break; sleep 1; \
+	done; \
+	echo "Dev server home page answered $$code"; \
+	if [ "$$code" != "200" ]; then cat "$$tmp/runserver.log"; exit 1; fi
+
 # Celery needs DJANGO_SETTINGS_MODULE (it has no default); these local targets use dev unless told.
 worker: install
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-aln_site.settings.dev} $(VENV)/bin/celery -A aln_site worker --loglevel=info -Q default,email,payments,certificates
@@ -100,4 +133,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 build

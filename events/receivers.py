@@ -37,6 +37,6 @@ def on_order_refunded(sender, order, **kwargs):
 
 
 def on_page_published(sender, instance, **kwargs):
-    from .services import event_published
+    from .staff import event_published
 
     event_published(event=instance)

@@ -1,4 +1,4 @@
-"""Reads for workshop pages, dashboards, transcripts and the admin. Each one is a fixed number of queries."""
+"""Reads for workshop pages, dashboards and transcripts (the admin's reads are in events/admin/selectors.py)."""
 
 from __future__ import annotations
 

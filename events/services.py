@@ -1,4 +1,6 @@
-"""Writes for workshops: register, pay, wait, move up, cancel, expire, check in, remind.
+"""The registration state machine: register, pay, wait, move up, cancel, expire, rename attendees.
+
+Staff operations on a workshop are in staff.py, reminders in reminders.py, e-mail in notifications.py.
 
 Seats are taken from `EventCapacity` by ONE conditional UPDATE, so two people can
 never get the last seat, on PostgreSQL or SQLite. Every function here is safe to
@@ -21,7 +23,8 @@ from django.utils import timezone
 from core import outbox
 
 from . import rules
-from .models import Attendee, EventCapacity, EventPage, Registration, ReminderSent
+from .models import Attendee, EventCapacity, EventPage, Registration
+from .notifications import registration_notify
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +283,7 @@ def _registration_insert(
                 waitlist_promote(event=event, newcomer_pk=registration.pk)
                 registration.refresh_from_db()
             if registration.status == Registration.Status.WAITLISTED:
-                _notify_registration(registration, "waitlisted")
+                registration_notify(registration, "waitlisted")
     return registration
 
 
@@ -311,7 +314,7 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
             )
         registration.save()
         if promoted:
-            _notify_registration(registration, "promoted")
+            registration_notify(registration, "promoted")
         return
     registration.status = Registration.Status.CONFIRMED
     registration.confirmed_at = now
@@ -324,7 +327,7 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
     else:
         registration.hold_expires_at = None
     registration.save()
-    _notify_registration(registration, "promoted" if promoted else "confirmed")
+    registration_notify(registration, "promoted" if promoted else "confirmed")
 
 
 def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> list[Registration]:
@@ -402,7 +405,7 @@ def _confirm(registration: Registration) -> None:
     registration.confirmed_at = timezone.now()
     registration.hold_expires_at = None
     registration.save()
-    _notify_registration(registration, "confirmed")
+    registration_notify(registration, "confirmed")
 
 
 def registration_expire(*, registration: Registration, reason: str = "The payment was not completed in time.") -> bool:
@@ -429,7 +432,7 @@ def registration_expire(*, registration: Registration, reason: str = "The paymen
         if registration.order_id and registration.order.status == Order.Status.PENDING:
             # The receiver of order_expired finds this registration already expired and does nothing.
             order_mark_expired(order=registration.order)
-        _notify_registration(registration, "expired")
+        registration_notify(registration, "expired")
         waitlist_promote(event=registration.event)
     _refresh_access(registration)
     return True
@@ -521,7 +524,7 @@ def _cancel(*, registration: Registration, reason: str, notify: bool = True, pro
         if registration.order_id and registration.order.status == Order.Status.PENDING:
             order_mark_expired(order=registration.order)
         if notify:
-            _notify_registration(registration, "cancelled")
+            registration_notify(registration, "cancelled")
         if held and promote:
             waitlist_promote(event=registration.event)
     _refresh_access(registration)
@@ -576,252 +579,6 @@ def attendees_update(*, registration: Registration, actor, attendees: list) -> R
             attendee.user = users.get(person.email)
             attendee.save()
     return registration
-
-
-def attendee_check_in(*, attendee: Attendee, present: bool = True) -> Attendee:
-    with transaction.atomic():
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
-        if present and attendee.checked_in_at is None:
-            attendee.checked_in_at = timezone.now()
-        elif not present:
-            attendee.checked_in_at = None
-        attendee.save(update_fields=["checked_in_at"])
-    return attendee
-
-
-# --- staff changes to the workshop ---
-def event_published(*, event: EventPage) -> None:
-    """After a publish: follow capacity changes and tell participants if the time or place moved."""
-    event_capacity_sync(event=event)
-    event_change_announce(event=event)
-
-
-def event_capacity_sync(*, event: EventPage) -> EventCapacity:
-    with transaction.atomic():
-        seat_counter(event=event)
-        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
-        # Capacity never drops below seats already given; the page form refuses that too.
-        new_capacity = max(event.capacity, counter.seats_taken)
-        raised = new_capacity > counter.capacity
-        if new_capacity != counter.capacity:
-            counter.capacity = new_capacity
-            counter.save(update_fields=["capacity"])
-        if raised:
-            waitlist_promote(event=event)
-    return counter
-
-
-def event_change_announce(*, event: EventPage) -> bool:
-    """Compare time and place with what participants were last told; e-mail them if it changed."""
-    with transaction.atomic():
-        seat_counter(event=event)
-        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
-        now_values = (event.start, event.end, event.location_text)
-        before = (counter.announced_start, counter.announced_end, counter.announced_location)
-        counter.announced_start, counter.announced_end, counter.announced_location = now_values
-        if counter.announced_start is None or before == now_values:
-            counter.save()
-            return False
-        first_time = before[0] is None
-        if not first_time:
-            counter.schedule_sequence += 1
-        counter.save()
-        if first_time:
-            return False
-        old_start = timezone.localtime(before[0], event.zone)
-        previous = {
-            "when": f"{old_start:%A, %B} {old_start.day}, {old_start.year}, "
-            f"{old_start.strftime('%I:%M %p').lstrip('0')} {old_start.tzname()}",
-            "location": before[2],
-        }
-        for registration in (
-            Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
-            .select_related("event", "purchaser")
-            .prefetch_related("attendees")
-        ):
-            _notify_registration(registration, "changed", extra={"previous": previous}, everyone=True)
-    return True
-
-
-def event_cancel(*, event: EventPage, message: str = "") -> int:
-    """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
-    from members.models import Order
-
-    cancelled = 0
-    with transaction.atomic():
-        seat_counter(event=event)
-        counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
-        if counter.cancelled_at is None:
-            counter.cancelled_at = timezone.now()
-            counter.schedule_sequence += 1
-            counter.save(update_fields=["cancelled_at", "schedule_sequence"])
-        event.seat_counter = counter
-        registrations = list(
-            Registration.objects.select_for_update(of=("self",))
-            .filter(event=event, status__in=Registration.ACTIVE)
-            .select_related("event", "purchaser", "order")
-        )
-        for registration in registrations:
-            paid_by_card = registration.order_id and registration.order.status == Order.Status.PAID
-            _cancel(registration=registration, reason="The workshop was cancelled.", notify=False, promote=False)
-            registration.refresh_from_db()
-            _notify_registration(registration, "event_cancelled", extra={"message": message}, everyone=True)
-            if paid_by_card:
-                _refund_owe(registration.order_id)
-            cancelled += 1
-    return cancelled
-
-
-# --- reminders ---
-REMINDER_WINDOWS = {
-    ReminderSent.Kind.WEEK: (timedelta(days=7), timedelta(days=1)),
-    ReminderSent.Kind.DAY: (timedelta(days=1), timedelta(0)),
-}
-
-
-def reminders_send_due(*, now=None) -> int:
-    """Send the 7-day and 1-day reminders that are due. Each attendee gets each reminder once, ever:
-    the ReminderSent row is inserted before the e-mail is queued, in the same transaction."""
-    now = now or timezone.now()
-    sent = 0
-    for kind, (before, until) in REMINDER_WINDOWS.items():
-        attendees = (
-            Attendee.objects.filter(
-                registration__status=Registration.Status.CONFIRMED,
-                registration__event__live=True,
-                registration__event__start__lte=now + before,
-                registration__event__start__gt=now + until,
-                registration__event__seat_counter__cancelled_at__isnull=True,
-            )
-            .exclude(reminders__kind=kind)
-            .select_related("registration__event", "registration__purchaser")
-        )
-        for attendee in attendees:
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(attendee=attendee, kind=kind)
-                    _send_reminder(attendee, kind)
-            except IntegrityError:
-                # Another run got here first: that run sends it.
-                continue
-            sent += 1
-    return sent
-
-
-def _send_reminder(attendee: Attendee, kind: str) -> None:
-    from home.email import send_templated_email
-
-    from .ics import registration_calendar
-
-    registration = attendee.registration
-    send_templated_email(
-        to=[attendee.email],
-        template_prefix="events/email/reminder",
-        key=_reminder_key(attendee.pk, kind),
-        context=_email_context(
-            registration, extra={"attendee": attendee, "kind": kind, "days": 7 if kind == "7d" else 1}
-        ),
-        attachments=[("workshop.ics", registration_calendar(registration), "text/calendar")],
-    )
-
-
-# --- e-mail ---
-def _email_context(registration: Registration, *, extra: dict | None = None) -> dict:
-    from .ics import absolute
-
-    event = registration.event
-    joining = rules.seat_gets_joining_details(registration)
-    return {
-        "registration": registration,
-        "event": event,
-        "event_url": absolute(event.url or "/"),
-        "registration_url": absolute(registration.get_absolute_url()),
-        # The meeting link only travels to people whose seat is confirmed.
-        "virtual_link": rules.meeting_link_for(registration),
-        "virtual_instructions": event.virtual_instructions if joining else "",
-        **(extra or {}),
-    }
-
-
-def _notify_registration(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
-    """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
-    from home.email import send_templated_email
-
-    from .ics import registration_calendar
-
-    recipients = [registration.purchaser.email.lower()]
-    if everyone or kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED:
-        for attendee in registration.attendees.all():
-            if attendee.email.lower() not in recipients:
-                recipients.append(attendee.email.lower())
-    attachments = None
-    if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
-        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
-    context = _email_context(registration, extra=extra)
-    confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
-    for address in recipients:
-        send_templated_email(
-            to=[address],
-            template_prefix=f"events/email/{kind}",
-            context={**context, "is_purchaser": address == recipients[0]},
-            attachments=attachments,
-            key=_confirmation_key(registration) if confirming else "",
-        )
-
-
-def _confirmation_key(registration: Registration) -> str:
-    """One confirmation e-mail per recipient for each time the seat was confirmed."""
-    confirmed_at = int(registration.confirmed_at.timestamp()) if registration.confirmed_at else 0
-    return f"registration-confirmed:{registration.pk}:{confirmed_at}"
-
-
-def _reminder_key(attendee_pk: int, kind: str) -> str:
-    return f"reminder:{attendee_pk}:{kind}"
-
-
-def _email_owed_or_sent(key: str, address: str) -> bool:
-    from core.models import SentEmail
-
-    address = address.lower()
-    return SentEmail.objects.filter(key=key, recipient=address).exists() or outbox.pending(f"email:{key}:{address}")
-
-
-def confirmations_repair(*, since) -> int:
-    """Confirmed registrations (since `since`, workshop not started) whose purchaser never got the
-    confirmation e-mail, and none is owed: owe it now. The e-mail's key keeps it to one per recipient."""
-    repaired = 0
-    registrations = (
-        Registration.objects.filter(
-            status=Registration.Status.CONFIRMED, confirmed_at__gte=since, event__start__gt=timezone.now()
-        )
-        .select_related("event", "purchaser")
-        .prefetch_related("attendees")
-    )
-    for registration in registrations:
-        if _email_owed_or_sent(_confirmation_key(registration), registration.purchaser.email):
-            continue
-        with transaction.atomic():
-            _notify_registration(registration, "confirmed")
-        repaired += 1
-    return repaired
-
-
-def reminders_repair(*, since) -> int:
-    """Due reminders not sent: those never recorded (reminders_send_due) and those recorded since `since`
-    whose e-mail was neither sent nor is owed (lost with the broker before the outbox)."""
-    repaired = reminders_send_due()
-    lost = ReminderSent.objects.filter(
-        sent_at__gte=since,
-        attendee__registration__status=Registration.Status.CONFIRMED,
-        attendee__registration__event__start__gt=timezone.now(),
-    ).select_related("attendee__registration__event", "attendee__registration__purchaser")
-    for reminder in lost:
-        if _email_owed_or_sent(_reminder_key(reminder.attendee_id, reminder.kind), reminder.attendee.email):
-            continue
-        with transaction.atomic():
-            _send_reminder(reminder.attendee, reminder.kind)
-        repaired += 1
-    return repaired
 
 
 def _refresh_access(registration: Registration) -> None:

@@ -19,7 +19,7 @@ def expire_payment_holds() -> int:
 @single_instance
 def send_event_reminders() -> int:
     """Beat, every 15 minutes: the 7-day and 1-day reminders, each sent once per attendee."""
-    from .services import reminders_send_due
+    from .reminders import reminders_send_due
 
     return reminders_send_due()
 

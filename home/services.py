@@ -68,7 +68,8 @@ def background_work_repair(*, since=None) -> dict:
 
     from core.outbox import outbox_started_at
     from courses.services import certificates_repair
-    from events.services import confirmations_repair, reminders_repair
+    from events.notifications import confirmations_repair
+    from events.reminders import reminders_repair
 
     if since is None:
         since = timezone.now() - timezone.timedelta(hours=settings.OUTBOX_REPAIR_HOURS)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import Certificate, CoursePage, Enrollment, LessonCompletion
-from ..selectors import _lessons_for_courses
+from ..selectors.progress import _lessons_for_courses
 
 
 @dataclass

@@ -24,7 +24,7 @@ from core.confirm import ConfirmActionView
 from core.reports import LinksColumn, ReportLink, StaffReportView, local_time_text
 from members.access import StaffAction, staff_can
 
-from .. import services
+from .. import services, staff
 from ..models import Attendee, EventPage, Registration
 from . import selectors
 
@@ -421,7 +421,7 @@ def bulk_check_in(request, event_id: int):
         return redirect(_url("attendees", event.pk))
     present = form.cleaned_data["present"]
     for attendee in form.cleaned_data["attendee"]:
-        services.attendee_check_in(attendee=attendee, present=present)
+        staff.attendee_check_in(attendee=attendee, present=present)
     count = len(form.cleaned_data["attendee"])
     messages.success(
         request, f"{count} attendee{'s' if count != 1 else ''} {'checked in' if present else 'marked absent'}."
@@ -526,7 +526,7 @@ class EventCancelView(ConfirmActionView):
         )
 
     def perform(self, obj, form) -> str:
-        count = services.event_cancel(event=obj, message=form.cleaned_data["message"].strip())
+        count = staff.event_cancel(event=obj, message=form.cleaned_data["message"].strip())
         return f"“{obj.title}” is cancelled. {count} registration(s) were cancelled and told."
 
 

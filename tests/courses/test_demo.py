@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from courses.models import Certificate, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
-from courses.selectors import course_outline
+from courses.selectors.outline import course_outline
 
 pytestmark = pytest.mark.django_db
 

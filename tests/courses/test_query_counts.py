@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses import services
 from courses.factories import LessonPageFactory, ModulePageFactory, check_block, reflection_block
-from courses.selectors import dashboard_courses
+from courses.selectors.progress import dashboard_courses
 from members.access import refresh_entitlements
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 from courses import services
 from courses.factories import LessonPageFactory, ModulePageFactory
 from courses.models import Certificate, CheckAnswer, Enrollment, LessonCompletion, ReflectionResponse
-from courses.selectors import course_outline, dashboard_courses, transcript_courses
+from courses.selectors.outline import course_outline
+from courses.selectors.progress import dashboard_courses, transcript_courses
 from members.access import refresh_entitlements
 from members.factories import UserFactory
 from members.models import Order

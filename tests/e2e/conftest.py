@@ -16,7 +16,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+# A build folder (git-ignored): `make screenshots` copies these into docs/screenshots/ for the README.
+SCREENSHOTS = Path(
+    os.environ.get("E2E_SCREENSHOT_DIR", Path(__file__).resolve().parent.parent.parent / "build" / "screenshots")
+)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -158,7 +161,7 @@ def audit(page, *, name: str = "") -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Save desktop and phone screenshots to docs/screenshots/ for the README."""
+    """Save desktop and phone screenshots to the build folder (`make screenshots` publishes them)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=False)

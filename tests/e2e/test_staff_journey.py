@@ -4,6 +4,7 @@ Wagtail admin, previews a gated lesson and exports a course report."""
 import csv
 import io
 import re
+from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import expect
 
@@ -31,6 +32,36 @@ def explore(page, *names) -> None:
     for name in names:
         page.get_by_role("link", name=f"Explore child pages of '{name}'").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Exploring: {names[-1]}")
+
+
+PREVIEW_IDLE = """() => {
+    const panel = document.querySelector('[data-controller~="w-preview"]');
+    // Wagtail loads a refreshed preview into a second (proxy) iframe and swaps it in when it has loaded.
+    return panel !== null && panel.querySelectorAll("iframe").length === 1
+        && !panel.querySelector(".w-preview__proxy:not(input)");
+}"""
+
+
+def open_preview_in_new_tab(page, preview_panel):
+    """Open the preview tab the way Wagtail does, waiting for what it needs rather than for time to pass.
+
+    Wagtail first POSTs the form to the preview URL (the server keeps that form state), then opens the tab,
+    whose GET renders the stored state; a tab opened before a valid state is stored shows "Preview not
+    available". So wait until the panel has finished any refresh in flight, click, and check that the POST
+    the click sends stored a valid, available preview before reading the tab.
+    """
+    page.wait_for_function(PREVIEW_IDLE)
+    link = preview_panel.get_by_role("link", name="Preview in new tab")
+    preview_path = urlsplit(urljoin(page.url, link.get_attribute("href"))).path
+
+    def is_preview_post(response):
+        return response.request.method == "POST" and urlsplit(response.url).path == preview_path
+
+    with page.expect_response(is_preview_post) as posted, page.context.expect_page() as new_tab:
+        link.click()
+    state = posted.value.json()
+    assert state == {"is_valid": True, "is_available": True}, state
+    return new_tab.value
 
 
 def publish(page) -> None:
@@ -124,9 +155,7 @@ def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, pa
     expect(preview_panel.frame_locator("#w-preview-iframe").locator("main")).to_contain_text(
         LESSON_TEXT, timeout=15_000
     )
-    with page.context.expect_page() as new_tab:
-        preview_panel.get_by_role("link", name="Preview in new tab").click()
-    preview = new_tab.value
+    preview = open_preview_in_new_tab(page, preview_panel)
     preview.wait_for_load_state()
     expect(preview.get_by_role("heading", level=1)).to_have_text(LESSON)
     expect(preview.locator("main")).to_contain_text(LESSON_TEXT)

@@ -217,7 +217,7 @@ def test_registrant_cancels_from_her_page_and_others_cannot_see_it(client, user,
 
 
 def test_selectors_for_other_apps(user, make_user, make_event):
-    from events import selectors, services
+    from events import selectors, services, staff
 
     event = make_event(pd_hours="3")
     leader = make_user()
@@ -234,7 +234,7 @@ def test_selectors_for_other_apps(user, make_user, make_event):
     [row] = selectors.dashboard_registrations(user=user)
     assert row.join_url_visible
     assert selectors.transcript_events(user=user) == []
-    services.attendee_check_in(attendee=row.attendees.get())
+    staff.attendee_check_in(attendee=row.attendees.get())
     [line] = selectors.transcript_events(user=user)
     assert line["title"] == event.title and str(line["pd_hours"]) == "3.00"
     [org_row] = selectors.organization_registrations(user_ids=[user.pk])

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events import services
+from events import services, staff
 from events.models import EventCapacity, Registration
 from members.models import Order
 from members.services import order_mark_expired, order_mark_failed, order_mark_paid, order_mark_refunded
@@ -422,7 +422,7 @@ def test_cancelling_the_event_cancels_everyone_refunds_cards_and_tells_them(
     mail.outbox.clear()
 
     with committed():
-        assert services.event_cancel(event=event, message="The presenter is ill.") == 3
+        assert staff.event_cancel(event=event, message="The presenter is ill.") == 3
 
     assert set(Registration.objects.filter(event=event).values_list("status", flat=True)) == {S.CANCELLED}
     assert fake_stripe.last("POST", "/v1/refunds").params["payment_intent"] == "pi_event_cancel"
@@ -460,14 +460,14 @@ def test_moving_the_workshop_on_publish_tells_registrants(make_event, make_user,
 def test_check_in(make_event, user):
     registration = book(make_event(), user)
     attendee = registration.attendees.get()
-    services.attendee_check_in(attendee=attendee)
+    staff.attendee_check_in(attendee=attendee)
     attendee.refresh_from_db()
     first = attendee.checked_in_at
     assert first is not None
-    services.attendee_check_in(attendee=attendee)
+    staff.attendee_check_in(attendee=attendee)
     attendee.refresh_from_db()
     assert attendee.checked_in_at == first
-    services.attendee_check_in(attendee=attendee, present=False)
+    staff.attendee_check_in(attendee=attendee, present=False)
     attendee.refresh_from_db()
     assert attendee.checked_in_at is None
 

@@ -1,0 +1,87 @@
+"""E-mail about a registration: who receives it, what it says, and the calendar file it carries."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import outbox
+
+from . import rules
+from .models import Registration
+
+
+def email_context(registration: Registration, *, extra: dict | None = None) -> dict:
+    from .ics import absolute
+
+    event = registration.event
+    joining = rules.seat_gets_joining_details(registration)
+    return {
+        "registration": registration,
+        "event": event,
+        "event_url": absolute(event.url or "/"),
+        "registration_url": absolute(registration.get_absolute_url()),
+        # The meeting link only travels to people whose seat is confirmed.
+        "virtual_link": rules.meeting_link_for(registration),
+        "virtual_instructions": event.virtual_instructions if joining else "",
+        **(extra or {}),
+    }
+
+
+def registration_notify(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
+    """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
+    from home.email import send_templated_email
+
+    from .ics import registration_calendar
+
+    recipients = [registration.purchaser.email.lower()]
+    if everyone or kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED:
+        for attendee in registration.attendees.all():
+            if attendee.email.lower() not in recipients:
+                recipients.append(attendee.email.lower())
+    attachments = None
+    if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
+        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
+    context = email_context(registration, extra=extra)
+    confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
+    for address in recipients:
+        send_templated_email(
+            to=[address],
+            template_prefix=f"events/email/{kind}",
+            context={**context, "is_purchaser": address == recipients[0]},
+            attachments=attachments,
+            key=_confirmation_key(registration) if confirming else "",
+        )
+
+
+def _confirmation_key(registration: Registration) -> str:
+    """One confirmation e-mail per recipient for each time the seat was confirmed."""
+    confirmed_at = int(registration.confirmed_at.timestamp()) if registration.confirmed_at else 0
+    return f"registration-confirmed:{registration.pk}:{confirmed_at}"
+
+
+def email_owed_or_sent(key: str, address: str) -> bool:
+    from core.models import SentEmail
+
+    address = address.lower()
+    return SentEmail.objects.filter(key=key, recipient=address).exists() or outbox.pending(f"email:{key}:{address}")
+
+
+def confirmations_repair(*, since) -> int:
+    """Confirmed registrations (since `since`, workshop not started) whose purchaser never got the
+    confirmation e-mail, and none is owed: owe it now. The e-mail's key keeps it to one per recipient."""
+    repaired = 0
+    registrations = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED, confirmed_at__gte=since, event__start__gt=timezone.now()
+        )
+        .select_related("event", "purchaser")
+        .prefetch_related("attendees")
+    )
+    for registration in registrations:
+        if email_owed_or_sent(_confirmation_key(registration), registration.purchaser.email):
+            continue
+        with transaction.atomic():
+            registration_notify(registration, "confirmed")
+        repaired += 1
+    return repaired
