@@ -1,4 +1,4 @@
-"""Reads for workshop pages, dashboards, transcripts and the admin. Each one is a fixed number of queries."""
+"""Reads for workshop pages, dashboards and transcripts (the admin's reads are in events/admin/selectors.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,55 +265,6 @@ def registration_for_attendee(*, user, pk: int) -> Registration | None:
     if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(_user_registration_q(user)).distinct()
     return qs.filter(pk=pk).first()
-
-
-# --- admin ---
-def events_admin_overview(*, include_past: bool = False) -> list[EventPage]:
-    """Workshops with capacity, seats taken and waitlist at a glance."""
-    events = EventPage.objects.select_related("seat_counter").annotate(
-        confirmed_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-        pending_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.PENDING_PAYMENT)),
-        waitlist_seats=Sum("registrations__seats", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
-        invoices_due=Count(
-            "registrations",
-            filter=Q(
-                registrations__invoice_status=Registration.InvoiceStatus.DUE,
-                registrations__status=Registration.Status.CONFIRMED,
-            ),
-        ),
-    )
-    if not include_past:
-        events = events.filter(end__gt=timezone.now())
-    return list(events.order_by("start" if not include_past else "-start"))
-
-
-def event_registrations_admin(*, event: EventPage, status: str = "") -> list[Registration]:
-    qs = (
-        Registration.objects.filter(event=event)
-        .select_related("purchaser", "order")
-        .prefetch_related(Prefetch("attendees", queryset=Attendee.objects.order_by("id")))
-        .order_by("created", "id")
-    )
-    if status in dict(Registration.Status.choices):
-        qs = qs.filter(status=status)
-    elif status == "invoice_due":
-        qs = qs.filter(status=Registration.Status.CONFIRMED, invoice_status=Registration.InvoiceStatus.DUE)
-    return list(qs)
-
-
-def event_status_counts(*, event: EventPage) -> dict:
-    counts = {s: 0 for s, _ in Registration.Status.choices}
-    for row in Registration.objects.filter(event=event).values("status").annotate(seats=Sum("seats")):
-        counts[row["status"]] = row["seats"] or 0
-    return counts
-
-
-def attendee_rows(*, event: EventPage, include_inactive: bool = False) -> list[Attendee]:
-    """Attendees for the CSV export and the sign-in sheet, by name."""
-    qs = Attendee.objects.filter(registration__event=event).select_related("registration", "registration__purchaser")
-    if not include_inactive:
-        qs = qs.filter(registration__status=Registration.Status.CONFIRMED)
-    return list(qs.order_by("name", "id"))
 
 
 # --- group registration ---

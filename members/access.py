@@ -34,6 +34,7 @@ class StaffAction(models.TextChoices):
     """Each staff action and the Wagtail permission it needs (shown in the admin's group editor)."""
 
     ENROLLMENT_REPORTS = "courses.view_enrollment", "See enrollment and completion reports"
+    MANAGE_ENROLLMENTS = "courses.change_enrollment", "Reset or complete a learner's course; revoke certificates"
     DOWNLOAD_REPORTS = "resources.view_downloadlog", "See download and search reports"
     REGISTRATION_REPORTS = "events.view_registration", "See anyone's workshop registrations and invoices"
     MANAGE_REGISTRATIONS = "events.change_registration", "Cancel or change anyone's workshop registration"

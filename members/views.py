@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.params import parse_id, parse_int
-from home.csv_export import csv_response
+from core.reports import csv_response
 
 from . import payments, selectors, services
 from .access import can_view_organization, entitlements_for
@@ -250,7 +250,7 @@ def district_dashboard(request, org_id):
 def district_export(request, org_id):
     organization = _organization_for_leader(request, org_id)
     filename = f"district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_response(filename, None, selectors.organization_export_rows(organization=organization))
+    return csv_response(filename, selectors.organization_export_rows(organization=organization))
 
 
 @login_required

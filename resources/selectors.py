@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import QueryDict
 from wagtail.images import get_image_model
 
@@ -30,7 +29,6 @@ from .models import (
     ResourceKind,
     ResourcePage,
     SavedResource,
-    SearchTerm,
     Topic,
     download_count_subquery,
 )
@@ -380,117 +378,6 @@ def recent_downloads(*, user, limit: int = 5) -> list[DownloadLog]:
     if not user.is_authenticated:
         return []
     return list(DownloadLog.objects.filter(user=user).select_related("document", "resource")[:limit])
-
-
-# --- staff reports ------------------------------------------------------------------------
-def _logs_between(since: datetime | None, until: datetime | None) -> QuerySet:
-    logs = DownloadLog.objects.all()
-    if since is not None:
-        logs = logs.filter(created__gte=since)
-    if until is not None:
-        logs = logs.filter(created__lt=until)
-    return logs.order_by()
-
-
-def most_downloaded_resources(*, since=None, until=None, limit: int | None = 50) -> list[dict]:
-    """Resources by downloads in the period: title, access, downloads, distinct downloaders."""
-    rows = (
-        _logs_between(since, until)
-        .filter(resource__isnull=False)
-        .values("resource_id", "resource__title", "resource__access_level", "resource__url_path")
-        .annotate(downloads=Count("pk"), people=Count("user", distinct=True))
-        .order_by("-downloads", "resource__title")
-    )
-    if limit:
-        rows = rows[:limit]
-    return [
-        {
-            "resource_id": r["resource_id"],
-            "title": r["resource__title"],
-            "access_level": r["resource__access_level"],
-            "downloads": r["downloads"],
-            "people": r["people"],
-        }
-        for r in rows
-    ]
-
-
-def downloads_by_role(*, since=None, until=None) -> list[dict]:
-    from members.models import Role
-
-    labels = dict(Role.choices)
-    rows = (
-        _logs_between(since, until)
-        .values("user__role")
-        .annotate(downloads=Count("pk"), people=Count("user", distinct=True))
-    )
-    return sorted(
-        (
-            {"role": labels.get(r["user__role"], "Not given"), "downloads": r["downloads"], "people": r["people"]}
-            for r in rows
-        ),
-        key=lambda r: (-r["downloads"], r["role"]),
-    )
-
-
-def downloads_by_district(*, since=None, until=None) -> list[dict]:
-    """By the district people gave in their profile, and by the organization they belong to (if any)."""
-    by_district = (
-        _logs_between(since, until)
-        .values("user__district")
-        .annotate(downloads=Count("pk"), people=Count("user", distinct=True))
-    )
-    rows = [
-        {"district": r["user__district"] or "Not given", "downloads": r["downloads"], "people": r["people"]}
-        for r in by_district
-    ]
-    return sorted(rows, key=lambda r: (-r["downloads"], r["district"]))
-
-
-def downloads_by_organization(*, since=None, until=None) -> list[dict]:
-    """Downloads by organization membership; someone in two organizations counts for both."""
-    rows = (
-        _logs_between(since, until)
-        .filter(user__organization_memberships__isnull=False)
-        .values("user__organization_memberships__organization__name")
-        .annotate(downloads=Count("pk"), people=Count("user", distinct=True))
-    )
-    return sorted(
-        (
-            {
-                "organization": r["user__organization_memberships__organization__name"],
-                "downloads": r["downloads"],
-                "people": r["people"],
-            }
-            for r in rows
-        ),
-        key=lambda r: (-r["downloads"], r["organization"]),
-    )
-
-
-def download_log_rows(*, since=None, until=None) -> QuerySet:
-    """Every download in the period, for the CSV export."""
-    return (
-        _logs_between(since, until)
-        .select_related("user", "document", "resource")
-        .prefetch_related("user__organization_memberships__organization")
-        .order_by("-created")
-    )
-
-
-def zero_result_searches(*, since=None, until=None, limit: int = 100) -> list[dict]:
-    """What people searched for and found nothing, most frequent first."""
-    terms = SearchTerm.objects.filter(results_count=0)
-    if since is not None:
-        terms = terms.filter(created__gte=since)
-    if until is not None:
-        terms = terms.filter(created__lt=until)
-    return list(
-        terms.order_by()
-        .values("query")
-        .annotate(times=Count("pk"), last_searched=Max("created"), with_filters=Count("pk", filter=Q(filtered=True)))
-        .order_by("-times", "-last_searched")[:limit]
-    )
 
 
 def reason_label(decision) -> str:

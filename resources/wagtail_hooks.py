@@ -1,23 +1,16 @@
-"""Admin for the resource library: taxonomy snippets, gated document downloads, staff reports."""
+"""Registers the resource library's admin: taxonomy snippets, the download gate, the reports in resources/admin/."""
 
-from datetime import datetime, time, timedelta
-
-from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from core.params import MAX_YEAR, MIN_YEAR
-from home.csv_export import csv_response
-from members.access import can_download_document
+from members.access import StaffAction, can_download_document, staff_can
 
-from .models import Grade, HighLeverageConcept, LessonPart, ResourceAccess, ResourceKind, Topic
+from .admin import views as admin_views
+from .models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
 from .services import download_log_create, resource_for_document, unpublished_resource_decision
 
 
@@ -94,210 +87,33 @@ def gate_document_download(document, request):
     return None
 
 
-# --- staff reports ------------------------------------------------------------------------
-REPORT_PERMISSION = "resources.view_downloadlog"
-
-
-class PeriodForm(forms.Form):
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        for name in ("since", "until"):
-            day = data.get(name)
-            if day and not (MIN_YEAR <= day.year <= MAX_YEAR):
-                self.add_error(name, f"Choose a date between {MIN_YEAR} and {MAX_YEAR}.")
-                data[name] = None
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("The start date must be on or before the end date.")
-        return data
-
-
-def _period(request) -> tuple[PeriodForm, datetime | None, datetime | None]:
-    """The report period from GET (default: the last 30 days), as aware datetimes [since, until)."""
-    today = timezone.localdate()
-    params = request.GET if ("since" in request.GET or "until" in request.GET) else None
-    form = PeriodForm(params or None, initial={"since": today - timedelta(days=30), "until": today})
-    since_day, until_day = today - timedelta(days=30), today
-    if params is not None and form.is_valid():
-        since_day, until_day = form.cleaned_data["since"], form.cleaned_data["until"]
-    tz = timezone.get_current_timezone()
-    since = datetime.combine(since_day, time.min, tzinfo=tz) if since_day else None
-    until = datetime.combine(until_day + timedelta(days=1), time.min, tzinfo=tz) if until_day else None
-    return form, since, until
-
-
-def _require_report_permission(request):
-    if not request.user.has_perm(REPORT_PERMISSION):
-        raise PermissionDenied
-
-
-def downloads_report(request):
-    """Most downloaded resources in a period, and downloads by role, district and organization."""
-    from . import selectors
-
-    _require_report_permission(request)
-    form, since, until = _period(request)
-    export = request.GET.get("export", "")
-    stamp = f"{since:%Y%m%d}-{(until - timedelta(days=1)):%Y%m%d}" if since and until else "all"
-    if export == "resources":
-        rows = selectors.most_downloaded_resources(since=since, until=until, limit=None)
-        return csv_response(
-            f"downloads-by-resource-{stamp}.csv",
-            ["Resource", "Access", "Downloads", "People"],
-            ([r["title"], r["access_level"], r["downloads"], r["people"]] for r in rows),
-        )
-    if export == "roles":
-        rows = selectors.downloads_by_role(since=since, until=until)
-        return csv_response(
-            f"downloads-by-role-{stamp}.csv",
-            ["Role", "Downloads", "People"],
-            ([r["role"], r["downloads"], r["people"]] for r in rows),
-        )
-    if export == "districts":
-        rows = selectors.downloads_by_district(since=since, until=until)
-        return csv_response(
-            f"downloads-by-district-{stamp}.csv",
-            ["District", "Downloads", "People"],
-            ([r["district"], r["downloads"], r["people"]] for r in rows),
-        )
-    if export == "organizations":
-        rows = selectors.downloads_by_organization(since=since, until=until)
-        return csv_response(
-            f"downloads-by-organization-{stamp}.csv",
-            ["Organization", "Downloads", "People"],
-            ([r["organization"], r["downloads"], r["people"]] for r in rows),
-        )
-    if export == "log":
-        logs = selectors.download_log_rows(since=since, until=until)
-        return csv_response(
-            f"downloads-{stamp}.csv",
-            ["Downloaded at", "E-mail", "Role", "District", "Organizations", "Resource", "File"],
-            (
-                [
-                    timezone.localtime(log.created).strftime("%Y-%m-%d %H:%M"),
-                    log.user.email,
-                    log.user.get_role_display(),
-                    log.user.district,
-                    "; ".join(m.organization.name for m in log.user.organization_memberships.all()),
-                    log.resource.title if log.resource else "",
-                    log.document.title,
-                ]
-                for log in logs.iterator(chunk_size=500)
-            ),
-        )
-    query = request.GET.copy()
-    query.pop("export", None)
-    resources = selectors.most_downloaded_resources(since=since, until=until)
-    access_labels = dict(ResourceAccess.choices)
-    tables = [
-        {
-            "id": "resources",
-            "caption": "Most downloaded resources",
-            "headings": ["Resource", "Access", "Downloads", "People"],
-            "rows": [
-                [r["title"], access_labels.get(r["access_level"], ""), r["downloads"], r["people"]] for r in resources
-            ],
-        },
-        {
-            "id": "roles",
-            "caption": "Downloads by role",
-            "headings": ["Role", "Downloads", "People"],
-            "rows": [
-                [r["role"], r["downloads"], r["people"]] for r in selectors.downloads_by_role(since=since, until=until)
-            ],
-        },
-        {
-            "id": "districts",
-            "caption": "Downloads by district (as given in profiles)",
-            "headings": ["District", "Downloads", "People"],
-            "rows": [
-                [r["district"], r["downloads"], r["people"]]
-                for r in selectors.downloads_by_district(since=since, until=until)
-            ],
-        },
-        {
-            "id": "organizations",
-            "caption": "Downloads by organization membership",
-            "headings": ["Organization", "Downloads", "People"],
-            "rows": [
-                [r["organization"], r["downloads"], r["people"]]
-                for r in selectors.downloads_by_organization(since=since, until=until)
-            ],
-        },
-    ]
-    return TemplateResponse(
-        request,
-        "resources/admin/downloads_report.html",
-        {
-            "page_title": "Resource downloads",
-            "header_icon": "download",
-            "form": form,
-            "since": since,
-            "until": until - timedelta(days=1) if until else None,
-            "tables": tables,
-            "query": query.urlencode(),
-        },
-    )
-
-
-def search_terms_report(request):
-    """What people searched the library for and found nothing, most frequent first."""
-    from . import selectors
-
-    _require_report_permission(request)
-    form, since, until = _period(request)
-    terms = selectors.zero_result_searches(since=since, until=until)
-    if request.GET.get("export") == "csv":
-        return csv_response(
-            "library-searches-without-results.csv",
-            ["Search words", "Times", "With filters", "Last searched"],
-            (
-                [t["query"], t["times"], t["with_filters"], timezone.localtime(t["last_searched"]).strftime("%Y-%m-%d")]
-                for t in terms
-            ),
-        )
-    query = request.GET.copy()
-    query.pop("export", None)
-    return TemplateResponse(
-        request,
-        "resources/admin/search_terms_report.html",
-        {
-            "page_title": "Library searches with no results",
-            "header_icon": "search",
-            "form": form,
-            "headings": ["Search words", "Times", "With filters", "Last searched"],
-            "rows": [
-                [
-                    t["query"],
-                    t["times"],
-                    t["with_filters"],
-                    timezone.localtime(t["last_searched"]).strftime("%b %-d, %Y"),
-                ]
-                for t in terms
-            ],
-            "query": query.urlencode(),
-        },
-    )
-
-
+# --- staff reports (resources/admin/) ------------------------------------------------------
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    return [
-        path("reports/resource-downloads/", downloads_report, name="resources_downloads_report"),
-        path("reports/library-searches/", search_terms_report, name="resources_search_terms_report"),
-    ]
+    urls = []
+    for prefix, name, view in (
+        ("reports/resource-downloads/", "resources_downloads_report", admin_views.DownloadTotalsReportView),
+        ("reports/download-log/", "resources_download_log", admin_views.DownloadLogReportView),
+        ("reports/library-searches/", "resources_search_terms_report", admin_views.SearchTermsReportView),
+    ):
+        urls.append(path(prefix, view.as_view(), name=name))
+        urls.append(path(f"{prefix}results/", view.as_view(results_only=True), name=f"{name}_results"))
+    return urls
 
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(REPORT_PERMISSION)
+        return staff_can(request.user, StaffAction.DOWNLOAD_REPORTS)
 
 
 @hooks.register("register_reports_menu_item")
 def register_downloads_report_menu_item():
     return ReportMenuItem("Resource downloads", reverse("resources_downloads_report"), icon_name="download", order=700)
+
+
+@hooks.register("register_reports_menu_item")
+def register_download_log_menu_item():
+    return ReportMenuItem("Download log", reverse("resources_download_log"), icon_name="list-ul", order=705)
 
 
 @hooks.register("register_reports_menu_item")

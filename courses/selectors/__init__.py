@@ -1,7 +1,8 @@
 """Reads for courses, one module per topic; each returns what a template shows, in a fixed number of queries.
 
 outline (the course tree), detail (a course page and its call to action), lesson (a lesson's blocks),
-progress (dashboard, transcript, district reports), catalogue, reports (staff), search.
+progress (dashboard, transcript, district reports), catalogue, search. The staff reports' reads are in
+courses/admin/selectors.py.
 New code imports from the topic module.
 """
 
@@ -17,7 +18,6 @@ from .progress import (
     progress_for_enrollments,
     transcript_courses,
 )
-from .reports import CourseStats, LearnerRow, course_learners, course_report, reportable_courses
 from .search import lesson_ids_hidden_from
 
 __all__ = [
@@ -28,24 +28,19 @@ __all__ = [
     "CourseCTA",
     "CourseOutline",
     "CourseProgress",
-    "CourseStats",
-    "LearnerRow",
     "LessonBlock",
     "LessonItem",
     "ModuleItem",
     "course_catalogue",
     "course_cta",
     "course_detail",
-    "course_learners",
     "course_outline",
-    "course_report",
     "dashboard_courses",
     "lesson_blocks",
     "lesson_course_and_outline",
     "lesson_ids_hidden_from",
     "organization_course_progress",
     "progress_for_enrollments",
-    "reportable_courses",
     "resume_target",
     "transcript_courses",
 ]

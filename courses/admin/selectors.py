@@ -1,4 +1,4 @@
-"""Staff reports on courses: enrolment, activity, completion and each learner's progress."""
+"""Reads for the course reports: per-course numbers and per-learner progress, for one page of rows at a time."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import (
-    Certificate,
-    CoursePage,
-    Enrollment,
-    LessonCompletion,
-)
-from .progress import _lessons_for_courses
+from ..models import Certificate, CoursePage, Enrollment, LessonCompletion
+from ..selectors.progress import _lessons_for_courses
 
 
 @dataclass
@@ -31,6 +27,10 @@ class CourseStats:
     def completion_rate(self) -> int:
         return round(100 * self.completed / self.enrolled) if self.enrolled else 0
 
+    @property
+    def median_days_text(self) -> str:
+        return "" if self.median_days_to_complete is None else f"{self.median_days_to_complete:g}"
+
 
 @dataclass
 class LearnerRow:
@@ -40,18 +40,31 @@ class LearnerRow:
     total: int
     certificate: Certificate | None
 
+    @property
+    def learner(self) -> str:
+        return self.enrollment.user.get_full_name() or self.enrollment.user.email
+
+    @property
+    def lessons_done(self) -> str:
+        return f"{self.done_count} of {self.total}"
+
+    @property
+    def certificate_status(self) -> str:
+        if not self.certificate:
+            return ""
+        return "revoked" if self.certificate.revoked_at else self.certificate.code
+
 
 def _learner_rows(courses: list[CoursePage], enrollments: list[Enrollment]) -> list[LearnerRow]:
     lessons = _lessons_for_courses(courses)
     required = {c.pk: {r["id"] for r in lessons.get(c.pk, []) if r["required"]} for c in courses}
     done = defaultdict(set)
-    for user_id, course_id, lesson_id in LessonCompletion.objects.filter(course__in=courses).values_list(
-        "user_id", "course_id", "lesson_id"
-    ):
+    completions = LessonCompletion.objects.filter(
+        course__in=courses, user_id__in={e.user_id for e in enrollments}
+    ).values_list("user_id", "course_id", "lesson_id")
+    for user_id, course_id, lesson_id in completions:
         done[(user_id, course_id)].add(lesson_id)
-    certificates = {
-        c.enrollment_id: c for c in Certificate.objects.filter(course__in=courses, enrollment__isnull=False)
-    }
+    certificates = {c.enrollment_id: c for c in Certificate.objects.filter(enrollment__in=enrollments)}
     rows = []
     for e in enrollments:
         needed = required.get(e.course_id, set())
@@ -61,8 +74,13 @@ def _learner_rows(courses: list[CoursePage], enrollments: list[Enrollment]) -> l
     return rows
 
 
+def reportable_courses() -> QuerySet[CoursePage]:
+    return CoursePage.objects.all().order_by("title")
+
+
 def course_report(*, courses: list[CoursePage]) -> list[CourseStats]:
     """Enrolled, active in 30 days, completion rate, average progress and median days to complete, per course."""
+    courses = list(courses)
     enrollments = list(Enrollment.objects.filter(course__in=courses).select_related("user"))
     rows = _learner_rows(courses, enrollments)
     since = timezone.now() - timedelta(days=30)
@@ -87,14 +105,15 @@ def course_report(*, courses: list[CoursePage]) -> list[CourseStats]:
     return list(stats.values())
 
 
-def course_learners(*, course: CoursePage) -> list[LearnerRow]:
-    enrollments = list(
+def course_enrollments(*, course: CoursePage) -> QuerySet[Enrollment]:
+    """The learners of one course, for the report (filtered and paginated by the view)."""
+    return (
         Enrollment.objects.filter(course=course)
-        .select_related("user", "last_lesson")
-        .order_by("user__last_name", "user__email")
+        .select_related("user", "last_lesson", "course")
+        .order_by("user__last_name", "user__email", "pk")
     )
-    return _learner_rows([course], enrollments)
 
 
-def reportable_courses() -> list[CoursePage]:
-    return list(CoursePage.objects.all().order_by("title"))
+def learner_rows(*, course: CoursePage, enrollments) -> list[LearnerRow]:
+    """Progress for one page of a course's enrollments."""
+    return _learner_rows([course], list(enrollments))

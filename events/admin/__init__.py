@@ -1,0 +1,1 @@
+"""Workshop registrations in the Wagtail admin: one viewset (registered in events/wagtail_hooks.py)."""
