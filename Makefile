@@ -80,6 +80,7 @@ test-sqlite: install
 
 # The embedded default: a dev server (dev settings, a fresh SQLite file, the demo seeded) answers the home page.
 SMOKE_PORT ?= 8765
+# Up to three minutes for the first answer: a busy machine starts Django slowly, and this checks it answers at all.
 
 smoke: install
 	@set -eu; tmp="$$(mktemp -d)"; \
@@ -88,7 +89,7 @@ smoke: install
 	$(PY) manage.py seed_demo --quiet-logins >/dev/null; \
 	$(PY) manage.py runserver 127.0.0.1:$(SMOKE_PORT) --noreload >"$$tmp/runserver.log" 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null || true; rm -rf "$$tmp"' EXIT; \
-	code=000; for _ in $$(seq 1 30); do \
+	code=000; for _ in $$(seq 1 180); do \
 		code=$$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$(SMOKE_PORT)/ || true); \
 		[ "$$code" = "200" ] && break; sleep 1; \
 	done; \
