@@ -20,7 +20,7 @@ from core.reports import csv_response
 from . import payments, selectors, services
 from .access import can_view_organization, entitlements_for
 from .forms import AccountDeleteForm, InviteForm, ProfileForm
-from .models import Invitation, InvitationImport, Membership, MembershipPlan, Order, Organization, OrganizationMember
+from .models import Invitation, Membership, MembershipPlan, Order, Organization, OrganizationMember
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,9 @@ def district_invitation_import(request, org_id, job_id):
     # 404, not 403: another district's leader learns nothing about this district's uploads.
     if not can_view_organization(request.user, organization):
         raise Http404
-    job = get_object_or_404(InvitationImport, pk=job_id, organization=organization)
+    job = selectors.invitation_import(organization=organization, job_id=job_id)
+    if job is None:
+        raise Http404
     return render(request, "members/invitation_import.html", {"organization": organization, "job": job})
 
 
