@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from . import services
 from .factories import DEFAULT_PASSWORD
 from .models import Invitation, Membership, MembershipPlan, Organization, OrganizationMember, Role, SeatLicense, User
 
@@ -110,6 +111,8 @@ def seed(*, stdout) -> None:
                 defaults={"role": "leader" if leader else "teacher", "has_seat": True},
             )
     _seed_district(org, users["leader@example.org"])
+    # The seeded members take their seats on the license's counter, as a join would.
+    services.organization_seats_assign(organization=org)
     for user in users.values():
         if user.email.endswith("@example.org") and not user.district and user.email not in STAFF_EMAILS:
             user.district = org.name if "leader" in user.email or "seat" in user.email else "Maple Valley Schools"

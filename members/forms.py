@@ -50,6 +50,16 @@ class ProfileForm(ProfileFieldsMixin):
         super().__init__(*args, initial=initial, **kwargs)
 
 
+# What browsers send for a .csv file (Windows with Excel installed labels CSV as ms-excel).
+CSV_CONTENT_TYPES = {"text/csv", "application/csv", "application/vnd.ms-excel"}
+HEADER_WORDS = {"email", "e-mail", "email address", "e-mail address", "mail"}
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A first row that names the columns (no address in it, an "email" heading) is not a teacher."""
+    return not any("@" in cell for cell in cells) and any(cell.lower() in HEADER_WORDS for cell in cells)
+
+
 class InviteForm(forms.Form):
     """A leader invites teachers: addresses typed in, a CSV file, or both."""
 
@@ -101,8 +111,9 @@ class InviteForm(forms.Form):
                 f"That file is larger than {max_bytes // 1024} KB. Split it into files of at most {max_rows} rows."
             )
         name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".txt")):
-            raise forms.ValidationError("Choose a .csv file (one teacher per row).")
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        if not name.endswith(".csv") or content_type not in CSV_CONTENT_TYPES:
+            raise forms.ValidationError("Choose a .csv file (one teacher per row); other kinds of file are refused.")
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -110,21 +121,30 @@ class InviteForm(forms.Form):
         if "\x00" in text:
             raise forms.ValidationError("That is not a text CSV file. Save it as CSV (UTF-8) and try again.")
         try:
-            rows = sum(1 for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+            rows = [
+                [cell.strip() for cell in row if cell.strip()]
+                for row in csv.reader(io.StringIO(text))
+                if any(cell.strip() for cell in row)
+            ]
         except csv.Error:
             raise forms.ValidationError(
                 "We could not read that file as CSV (a cell is too long or a quote is not closed)."
             ) from None
-        if rows > max_rows:
+        if rows and _is_header(rows[0]):
+            rows = rows[1:]
+        if len(rows) > max_rows:
             raise forms.ValidationError(
-                f"That file has {rows} rows; at most {max_rows} can be invited at once. Split it into smaller files."
+                f"That file has {len(rows)} rows; at most {max_rows} can be invited at once. "
+                "Split it into smaller files."
             )
-        self.cleaned_data["csv_text"] = text
+        if not rows:
+            raise forms.ValidationError("That file has no rows to invite.")
+        self.cleaned_data["csv_rows"] = rows
         return upload
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("emails") and not cleaned.get("csv_text"):
+        if not self.errors and not cleaned.get("emails") and not cleaned.get("csv_rows"):
             raise forms.ValidationError("Type at least one e-mail address or choose a CSV file.")
         return cleaned
 

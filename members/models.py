@@ -188,6 +188,8 @@ class SeatLicense(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="licenses")
     seats = models.PositiveIntegerField()
+    # Seats held by members (OrganizationMember.seat_license): taken and released by conditional updates.
+    seats_used = models.PositiveIntegerField(default=0, editable=False)
     starts = models.DateField()
     ends = models.DateField()
     invoice_reference = models.CharField(max_length=120, blank=True)
@@ -197,10 +199,20 @@ class SeatLicense(models.Model):
         ordering = ["-ends"]
         constraints = [
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="license_ends_after_it_starts"),
+            models.CheckConstraint(condition=Q(seats_used__lte=F("seats")), name="license_seats_used_within_seats"),
         ]
 
     def __str__(self):
         return f"{self.organization}: {self.seats} seats until {self.ends}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # The CHECK would refuse it anyway; staff get a sentence instead of an error page.
+        if self.seats is not None and self.seats < self.seats_used:
+            raise ValidationError(
+                {"seats": f"{self.seats_used} seats of this license are held; remove or unseat members first."}
+            )
 
     def is_current(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -220,10 +232,20 @@ class OrganizationMember(models.Model):
     )
     role = models.CharField(max_length=16, choices=OrgRole.choices, default=OrgRole.TEACHER)
     has_seat = models.BooleanField(default=False)
+    # The license whose seat she holds. Empty with has_seat: seated before licenses were counted (or the
+    # license was deleted); the next join moves her onto a current license with room, before newcomers.
+    seat_license = models.ForeignKey(
+        SeatLicense, null=True, blank=True, on_delete=models.SET_NULL, related_name="seat_holders", editable=False
+    )
     joined = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="unique_org_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="unique_org_member"),
+            models.CheckConstraint(
+                condition=Q(seat_license__isnull=True) | Q(has_seat=True), name="license_seat_holder_is_seated"
+            ),
+        ]
         ordering = ["organization", "user__email"]
 
     def __str__(self):
@@ -362,6 +384,45 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None
+
+
+class InvitationImport(models.Model):
+    """A leader's CSV of teachers to invite, processed in batches by a Celery task; its page shows progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Sending invitations"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped by an error"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitation_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The file's non-empty rows, as lists of cells (the header row dropped).
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    invited = models.JSONField(default=list, blank=True, help_text="Addresses invited by this file.")
+    skipped = models.JSONField(default=list, blank=True, help_text='[{"row": n, "value": "...", "reason": "..."}]')
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(processed__lte=F("total")), name="import_processed_within_total"),
+        ]
+
+    def __str__(self):
+        return f"Invitations for {self.organization}: {self.processed}/{self.total}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 def _verify_code() -> str:

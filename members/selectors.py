@@ -283,6 +283,13 @@ def organization_export_rows(*, organization: Organization) -> list[list]:
     return rows
 
 
+def invitation_import(*, organization: Organization, job_id: int):
+    """One uploaded invitation file of this organization (None for another's: its page answers 404)."""
+    from .models import InvitationImport
+
+    return InvitationImport.objects.filter(pk=job_id, organization=organization).first()
+
+
 # --- staff summaries ---
 def seat_usage() -> list[Organization]:
     return list(Organization.objects.annotate(seats_used=Count("members", filter=Q(members__has_seat=True))))

@@ -1,12 +1,12 @@
 """Writes for accounts, memberships, districts, orders and Stripe events."""
 
-import io
 import logging
 import secrets
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from . import signals
 from .access import refresh_entitlements
 from .models import (
     Invitation,
+    InvitationImport,
     Membership,
     MembershipPlan,
     Order,
@@ -349,27 +350,98 @@ def seats_licensed(organization: Organization, today=None) -> int:
     )
 
 
+def _current_licenses(organization_id: int, today=None):
+    today = today or timezone.localdate()
+    return SeatLicense.objects.filter(organization_id=organization_id, starts__lte=today, ends__gte=today)
+
+
+def _seat_take(organization_id: int) -> SeatLicense | None:
+    """One seat from a current license with room, in one conditional UPDATE; None when all are full.
+
+    The CHECK seats_used <= seats refuses any write that would overbook, whatever the caller does.
+    """
+    for license_ in _current_licenses(organization_id).select_for_update().order_by("-ends", "pk"):
+        taken = SeatLicense.objects.filter(pk=license_.pk, seats_used__lt=models.F("seats")).update(
+            seats_used=models.F("seats_used") + 1
+        )
+        if taken:
+            return license_
+    return None
+
+
+def _seat_release(license_id: int | None) -> None:
+    if license_id:
+        SeatLicense.objects.filter(pk=license_id).update(
+            seats_used=Greatest(models.F("seats_used") - 1, models.Value(0))
+        )
+
+
+def _seats_carry_over(organization_id: int) -> None:
+    """Seated members without a current license's seat (license expired, deleted, or seated before seats
+    were counted) take free seats of the current licenses first: a renewal seats them before newcomers."""
+    today = timezone.localdate()
+    waiting = (
+        OrganizationMember.objects.select_for_update()
+        .filter(organization_id=organization_id, has_seat=True)
+        .exclude(seat_license__in=_current_licenses(organization_id, today))
+        .order_by("joined", "pk")
+    )
+    for member in waiting:
+        license_ = _seat_take(organization_id)
+        if license_ is None:
+            return
+        _seat_release(member.seat_license_id)
+        OrganizationMember.objects.filter(pk=member.pk).update(seat_license=license_)
+
+
+@transaction.atomic
+def organization_seats_assign(*, organization: Organization) -> None:
+    """Seated members holding no current license's seat take free ones (demo seeding, repair by hand)."""
+    Organization.objects.select_for_update().get(pk=organization.pk)
+    _seats_carry_over(organization.pk)
+
+
 def organization_join(
     *, organization: Organization, user: User, role: str = OrganizationMember.OrgRole.TEACHER
 ) -> OrganizationMember:
-    """Give the user a seat in the organization, never more seats than the current license holds."""
+    """Give the user a seat of a current license of the organization; SeatError when every seat is held."""
     with transaction.atomic():
-        # Locking the organization row makes concurrent joins queue and count seats one at a time.
+        # Locking the organization row makes concurrent joins queue; the license counters' CHECK is the backstop.
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         existing = OrganizationMember.objects.filter(organization=organization, user=user).first()
         if existing and existing.has_seat:
             return existing
-        if seats_in_use(organization) >= seats_licensed(organization):
-            raise SeatError(
-                f"All of {organization.name}'s seats are taken. Ask your district leader to free or add a seat."
-            )
-        if existing:
+        _seats_carry_over(organization.pk)
+        license_ = _seat_take(organization.pk)
+        if license_ is None:
+            member = None  # refused after the commit, so the carried-over seats stay carried over
+        elif existing:
             existing.has_seat = True
-            existing.save(update_fields=["has_seat"])
+            existing.seat_license = license_
+            existing.save(update_fields=["has_seat", "seat_license"])
             member = existing
         else:
-            member = OrganizationMember.objects.create(organization=organization, user=user, role=role, has_seat=True)
+            member = OrganizationMember.objects.create(
+                organization=organization, user=user, role=role, has_seat=True, seat_license=license_
+            )
+    if member is None:
+        raise SeatError(
+            f"All of {organization.name}'s seats are taken. Ask your district leader to free or add a seat."
+        )
     refresh_entitlements(user)
+    return member
+
+
+@transaction.atomic
+def organization_member_unseat(*, member: OrganizationMember) -> OrganizationMember:
+    """The member stays in the organization without a seat; her license's seat is free again."""
+    Organization.objects.select_for_update().get(pk=member.organization_id)
+    member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
+    _seat_release(member.seat_license_id)
+    member.has_seat = False
+    member.seat_license = None
+    member.save(update_fields=["has_seat", "seat_license"])
+    transaction.on_commit(lambda: refresh_entitlements(member.user))
     return member
 
 
@@ -382,12 +454,19 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
     Invitation.objects.filter(organization_id=member.organization_id).filter(
         models.Q(accepted_by=user) | models.Q(email__iexact=user.email)
     ).delete()
+    license_id = OrganizationMember.objects.filter(pk=member.pk).values_list("seat_license_id", flat=True).first()
+    _seat_release(license_id)
     member.delete()
     refresh_entitlements(user)
 
 
-def invitation_create(*, organization: Organization, email: str, invited_by: User | None) -> Invitation:
-    """Invite a teacher by e-mail (again if asked: the same invitation is re-sent)."""
+def invitation_create(
+    *, organization: Organization, email: str, invited_by: User | None, email_key: str = ""
+) -> Invitation:
+    """Invite a teacher by e-mail (again if asked: the same invitation is re-sent).
+
+    email_key: the e-mail's purpose; with it the invitation reaches the address once for that purpose.
+    """
     from home.email import send_templated_email
 
     email = email.strip().lower()
@@ -401,43 +480,105 @@ def invitation_create(*, organization: Organization, email: str, invited_by: Use
                 to=[email],
                 template_prefix="members/email/invitation",
                 context={"organization": organization, "invited_by": invited_by, "accept_url": url},
+                key=email_key,
             )
     return invitation
 
 
-def invitations_from_csv(*, organization: Organization, invited_by: User, csv_text: str) -> tuple[list, list]:
-    """Invite every address in a CSV (one per row, any column); returns (invited, rejected lines)."""
-    import csv
+# --- invitation files (processed by members.tasks.process_invitation_import) ---
+@transaction.atomic
+def invitation_import_create(
+    *, organization: Organization, uploaded_by: User, rows: list[list[str]]
+) -> InvitationImport:
+    """Keep the checked rows and owe their processing in one transaction: a broker down now delays, never loses."""
+    from core import outbox
 
+    job = InvitationImport.objects.create(
+        organization=organization, uploaded_by=uploaded_by, rows=rows, total=len(rows)
+    )
+    outbox.enqueue("members.tasks.process_invitation_import", job.pk, key=f"invitation-import:{job.pk}", robust=True)
+    return job
+
+
+def _import_row_address(cells: list[str]) -> str:
+    return next((cell for cell in cells if "@" in cell), "")
+
+
+def _import_skip_reason(job: InvitationImport, address: str, seen: set[str]) -> str:
+    """Why a row is not invited ("" when it is); `seen` holds the file's addresses above it."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    invited, rejected = [], []
-    seen = set()
-    max_rows = getattr(settings, "INVITE_CSV_MAX_ROWS", 500)
+    if not address:
+        return "No e-mail address in this row."
     try:
-        rows = list(csv.reader(io.StringIO(csv_text)))
-    except csv.Error:
-        return [], ["The file could not be read as CSV."]
-    if len(rows) > max_rows + 1:  # one header row is allowed on top of the cap
-        return [], [f"More than {max_rows} rows: split the file."]
-    for row in rows:
-        cells = [c.strip() for c in row if c.strip()]
-        address = next((c for c in cells if "@" in c), "")
-        if not address:
-            if cells and not any(c.lower() in ("email", "e-mail", "email address") for c in cells):
-                rejected.append(", ".join(cells))
-            continue
-        try:
-            validate_email(address)
-        except ValidationError:
-            rejected.append(address)
-            continue
-        if address.lower() in seen:
-            continue
-        seen.add(address.lower())
-        invited.append(invitation_create(organization=organization, email=address, invited_by=invited_by))
-    return invited, rejected
+        validate_email(address)
+    except ValidationError:
+        return "This is not a valid e-mail address."
+    if address.lower() in seen:
+        return "This address is repeated earlier in the file."
+    if OrganizationMember.objects.filter(organization_id=job.organization_id, user__email__iexact=address).exists():
+        return "This teacher is already in your district."
+    earlier = Invitation.objects.filter(organization_id=job.organization_id, email=address.lower()).first()
+    if earlier is not None and earlier.accepted_at:
+        return "This invitation was already accepted."
+    if earlier is not None and earlier.created < job.created:
+        return f"Already invited on {earlier.created:%B %-d, %Y}; still waiting for an answer."
+    return ""
+
+
+def invitation_import_process(*, job_id: int) -> InvitationImport | None:
+    """Invite the rows of a file in batches; each batch commits with its progress, so a re-run resumes.
+
+    Idempotent: rows already counted are not looked at again; a row done again after lost progress finds its
+    invitation and owes no second e-mail; each e-mail has the key `invitation-import:<job>` (once per address).
+    """
+    batch_size = max(1, int(getattr(settings, "INVITE_IMPORT_BATCH_SIZE", 50)))
+    job = InvitationImport.objects.filter(pk=job_id).first()
+    if job is None or job.status == InvitationImport.Status.DONE:
+        return job
+    InvitationImport.objects.filter(pk=job_id).update(
+        status=InvitationImport.Status.RUNNING, started_at=job.started_at or timezone.now(), error=""
+    )
+    try:
+        while True:
+            with transaction.atomic():
+                job = InvitationImport.objects.select_for_update().select_related("organization").get(pk=job_id)
+                if job.processed >= job.total:
+                    break
+                seen = {_import_row_address(cells).lower() for cells in job.rows[: job.processed]} - {""}
+                for index in range(job.processed, min(job.processed + batch_size, job.total)):
+                    cells = job.rows[index]
+                    address = _import_row_address(cells)
+                    reason = _import_skip_reason(job, address, seen)
+                    seen.add(address.lower())
+                    if reason:
+                        job.skipped.append({"row": index + 1, "value": address or ", ".join(cells), "reason": reason})
+                    else:
+                        # An invitation made since the upload is this job's (its progress was lost): owed already.
+                        if not Invitation.objects.filter(
+                            organization_id=job.organization_id, email=address.lower()
+                        ).exists():
+                            invitation_create(
+                                organization=job.organization,
+                                email=address,
+                                invited_by=job.uploaded_by,
+                                email_key=f"invitation-import:{job.pk}",
+                            )
+                        job.invited.append(address.lower())
+                    job.processed = index + 1
+                job.save(update_fields=["processed", "invited", "skipped"])
+    except Exception as exc:
+        from core.outbox import TRANSIENT_ERRORS
+
+        if not isinstance(exc, TRANSIENT_ERRORS):  # a transient error is retried by the task; this one is not
+            InvitationImport.objects.filter(pk=job_id).update(
+                status=InvitationImport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+        raise
+    InvitationImport.objects.filter(pk=job_id).update(status=InvitationImport.Status.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
 
 
 def invitation_matches_user(*, invitation: Invitation, user: User) -> bool:
@@ -512,6 +653,8 @@ def account_delete(*, user: User) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user).delete()
+    for license_id in OrganizationMember.objects.filter(user=user).values_list("seat_license_id", flat=True):
+        _seat_release(license_id)
     OrganizationMember.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
     TranscriptRecord.objects.filter(user=user).update(user=None)

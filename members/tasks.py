@@ -27,3 +27,11 @@ def reconcile_stripe_events(hours: int | None = None) -> int:
     # Then compare every recent order with Stripe's current objects, whatever the events said.
     orders_reconcile(hours=hours)
     return caught
+
+
+@shared_task(**DURABLE_TASK_OPTIONS)
+def process_invitation_import(self, job_id: int) -> None:
+    """Invite the rows of a leader's CSV in batches; safe to run again (it resumes, never re-sends)."""
+    from .services import invitation_import_process
+
+    invitation_import_process(job_id=job_id)

@@ -20,6 +20,11 @@ urlpatterns = [
     path("district/<id:org_id>/export.csv", views.district_export, name="district_export"),
     path("district/<id:org_id>/settings/", views.district_settings, name="district_settings"),
     path(
+        "district/<id:org_id>/invitations/<id:job_id>/",
+        views.district_invitation_import,
+        name="district_invitation_import",
+    ),
+    path(
         "district/<id:org_id>/members/<id:member_id>/remove/",
         views.district_member_remove,
         name="district_member_remove",

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -224,26 +224,35 @@ def district_dashboard(request, org_id):
     organization = _organization_for_leader(request, org_id)
     form = InviteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        invited, rejected = [], []
-        for address in form.cleaned_data["emails"]:
-            invited.append(
-                services.invitation_create(organization=organization, email=address, invited_by=request.user)
-            )
-        if form.cleaned_data.get("csv_text"):
-            more, rejected = services.invitations_from_csv(
-                organization=organization, invited_by=request.user, csv_text=form.cleaned_data["csv_text"]
-            )
-            invited += more
+        invited = [
+            services.invitation_create(organization=organization, email=address, invited_by=request.user)
+            for address in form.cleaned_data["emails"]
+        ]
         if invited:
             messages.success(request, f"Sent {len(invited)} invitation{'s' if len(invited) != 1 else ''}.")
-        if rejected:
-            messages.warning(
-                request, "These lines are not e-mail addresses and were skipped: " + "; ".join(rejected[:10])
+        if form.cleaned_data.get("csv_rows"):
+            # A file is invited by a background task; its page shows the progress.
+            job = services.invitation_import_create(
+                organization=organization, uploaded_by=request.user, rows=form.cleaned_data["csv_rows"]
             )
+            return redirect("members:district_invitation_import", org_id=organization.pk, job_id=job.pk)
         return redirect("members:district_dashboard", org_id=organization.pk)
     context = selectors.organization_report(organization=organization)
     context["form"] = form
     return render(request, "members/district_dashboard.html", context)
+
+
+@login_required
+def district_invitation_import(request, org_id, job_id):
+    """The progress of an uploaded file; it refreshes itself (a meta refresh: CSP allows no inline script)."""
+    organization = get_object_or_404(Organization, pk=org_id)
+    # 404, not 403: another district's leader learns nothing about this district's uploads.
+    if not can_view_organization(request.user, organization):
+        raise Http404
+    job = selectors.invitation_import(organization=organization, job_id=job_id)
+    if job is None:
+        raise Http404
+    return render(request, "members/invitation_import.html", {"organization": organization, "job": job})
 
 
 @login_required

@@ -52,7 +52,7 @@ class SeatLicenseViewSet(SnippetViewSet):
     model = SeatLicense
     icon = "tick-inverse"
     menu_label = "Seat licenses"
-    list_display = ["organization", "seats", "starts", "ends", "invoice_reference"]
+    list_display = ["organization", "seats", "seats_used", "starts", "ends", "invoice_reference"]
     list_filter = ["organization"]
     panels = [
         FieldPanel("organization"),

@@ -144,26 +144,17 @@ def test_bad_invitation_link(client):
     assert client.get(reverse("members:invitation_accept", args=["nope"])).status_code == 404
 
 
-def test_invitations_from_csv(district):
-    org, leader = district
-    csv_text = (
-        "name,email\nAna Ruiz,ana@example.org\nBo Chen,bo@example.org\nBo again,BO@example.org\nbroken,not-an-email@\n"
-    )
-    invited, rejected = services.invitations_from_csv(organization=org, invited_by=leader, csv_text=csv_text)
-    assert sorted(i.email for i in invited) == ["ana@example.org", "bo@example.org"]
-    assert rejected == ["not-an-email@"]
-    assert Invitation.objects.filter(organization=org).count() == 2
-
-
-def test_leader_uploads_csv_through_the_dashboard(client, district):
+def test_leader_uploads_csv_through_the_dashboard(client, district, django_capture_on_commit_callbacks):
+    """Typed addresses are invited at once; the file's rows by the import task (tests/members/test_invitation_imports.py)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     org, leader = district
     client.force_login(leader)
     upload = SimpleUploadedFile("teachers.csv", b"email\nx@example.org\ny@example.org\n", content_type="text/csv")
-    response = client.post(
-        reverse("members:district_dashboard", args=[org.pk]), {"emails": "z@example.org", "csv_file": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("members:district_dashboard", args=[org.pk]), {"emails": "z@example.org", "csv_file": upload}
+        )
     assert response.status_code == 302
     assert set(Invitation.objects.values_list("email", flat=True)) == {
         "x@example.org",

@@ -125,3 +125,8 @@ def test_seed_is_idempotent():
     demo.seed(stdout=io.StringIO())
     assert OrganizationMember.objects.filter(has_seat=True).count() == 2 + len(demo.DISTRICT_TEACHERS)
     assert Invitation.objects.filter(accepted_at__isnull=True).count() == 1
+    # Every seeded seat is held on the license's counter, once.
+    from members.models import SeatLicense
+
+    assert SeatLicense.objects.get().seats_used == 2 + len(demo.DISTRICT_TEACHERS)
+    assert not OrganizationMember.objects.filter(has_seat=True, seat_license__isnull=True).exists()

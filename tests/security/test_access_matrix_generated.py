@@ -50,6 +50,7 @@ URL_EXPECTED = {
     "district/<id:org_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "district/<id:org_id>/export.csv": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "district/<id:org_id>/settings/": ("login", "post", "post", "post", "post", "post", "post"),
+    "district/<id:org_id>/invitations/<id:job_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "district/<id:org_id>/members/<id:member_id>/remove/": ("login", "post", "post", "post", "post", "post", "post"),
     "district/join/<str:token>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "transcripts/verify/<str:code>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
@@ -194,11 +195,15 @@ def world(home_page, course_builder, library, make_event):
     )
     record = member_services.transcript_record_for(user=owner, holder_name="Owner", lines=[], total_hours=0)
     invitation = Invitation.objects.create(organization=district, email="newhire@district.example")
+    invitation_file = member_services.invitation_import_create(
+        organization=district, uploaded_by=owner, rows=[["newhire@district.example"]]
+    )
 
     values = {
         "org_id": district.pk,
         "member_id": owner_seat.pk,
         "token": invitation.token,
+        "job_id": invitation_file.pk,
         "code": None,  # depends on the route
         "course_id": course.pk,
         "lesson_id": lesson.pk,
