@@ -17,22 +17,19 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.timezones import US_ZONES, moment_text, span_text, zone_named
 from home.fields import ChoiceListField
 from resources.models import GradeBand
 
 from .blocks import EventStreamBlock
 
 # The zones our schools are in; any IANA name is valid, these are the ones offered.
-TIMEZONE_CHOICES = [
-    ("America/New_York", "Eastern (New York)"),
-    ("America/Chicago", "Central (Chicago)"),
-    ("America/Denver", "Mountain (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-    ("UTC", "UTC"),
-]
+TIMEZONE_CHOICES = [*US_ZONES, ("UTC", "UTC")]
+
+
+def default_event_timezone() -> str:
+    """A new workshop starts in the site's zone (settings.TIME_ZONE) when that is one we offer."""
+    return settings.TIME_ZONE if settings.TIME_ZONE in dict(TIMEZONE_CHOICES) else "America/New_York"
 
 
 def validate_timezone(value: str) -> None:
@@ -40,10 +37,6 @@ def validate_timezone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"“{value}” is not a time zone name such as America/New_York.") from exc
-
-
-def _clock(value) -> str:
-    return value.strftime("%I:%M %p").lstrip("0")
 
 
 class EventFormat(models.TextChoices):
@@ -117,7 +110,7 @@ class EventPage(Page):
     start = models.DateTimeField(help_text="In the workshop's time zone.")
     end = models.DateTimeField(help_text="In the workshop's time zone.")
     timezone = models.CharField(
-        max_length=64, choices=TIMEZONE_CHOICES, default="America/New_York", validators=[validate_timezone]
+        max_length=64, choices=TIMEZONE_CHOICES, default=default_event_timezone, validators=[validate_timezone]
     )
     format = models.CharField(max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
     venue_name = models.CharField(max_length=200, blank=True)
@@ -283,8 +276,23 @@ class EventPage(Page):
     @property
     def time_text(self) -> str:
         """E.g. "4:00 PM to 6:00 PM EDT": times in the workshop's zone, with its abbreviation."""
-        start, end = self.local_start, self.local_end
-        return f"{_clock(start)} to {_clock(end)} {self.zone_abbreviation}"
+        return span_text(self.start, self.end, self.zone)
+
+    @property
+    def start_text(self) -> str:
+        """E.g. "Sun 1 Nov 9:00 AM CST": the start, short, in the workshop's zone (cards, CSV, e-mail lines)."""
+        return moment_text(self.start, self.zone)
+
+    def viewer_time_text(self, user) -> str:
+        """An online workshop's times in the viewer's own zone, when she set one that differs; else empty."""
+        viewer_zone = getattr(user, "time_zone", "") if user is not None else ""
+        if not (self.is_virtual and viewer_zone):
+            return ""
+        zone = zone_named(viewer_zone)
+        if zone.key == self.zone.key:
+            return ""
+        local = timezone.localtime(self.start, zone)
+        return f"{local:%a} {local.day} {local:%b}, {span_text(self.start, self.end, zone)} (your time)"
 
     @property
     def when_text(self) -> str:
@@ -438,6 +446,7 @@ class Registration(models.Model):
         NONE = "", "No invoice"
         DUE = "due", "Invoice due"
         PAID = "paid", "Invoice paid"
+        VOID = "void", "Invoice voided"
 
     # Statuses that hold seats on the counter.
     SEAT_HOLDING = (Status.PENDING_PAYMENT, Status.CONFIRMED)
@@ -468,6 +477,10 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     invoice_paid_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=255, blank=True)
+    # Set when a seat is offered from the waitlist: the registration then waits for its buyer to accept.
+    offered_at = models.DateTimeField(null=True, blank=True)
+    # Calendar SEQUENCE of this registration's own entry: bumped on every status change.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["created", "id"]
@@ -486,7 +499,14 @@ class Registration(models.Model):
         return f"{self.event.title}: {self.purchaser} ({self.seats} × {self.get_status_display()})"
 
     def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded is not None and loaded != self.status:
+            # A calendar only replaces an entry it holds when the SEQUENCE grows.
+            self.calendar_sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "calendar_sequence"}
         super().save(*args, **kwargs)
+        self._loaded_status = self.status
         # The attendees' copy of "active" backs the one-seat-per-address constraint; keep it in step.
         Attendee.objects.filter(registration=self).exclude(is_active=self.is_active).update(is_active=self.is_active)
 
@@ -494,6 +514,13 @@ class Registration(models.Model):
         from django.urls import reverse
 
         return reverse("events:registration_detail", args=[self.pk])
+
+    # The status as loaded, so save() knows when it changed.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def holds_seats(self) -> bool:
@@ -538,6 +565,11 @@ class Attendee(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_attendances"
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # A check-in recorded after the workshop's day(s) says who recorded it and why.
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    check_in_note = models.CharField(max_length=255, blank=True)
     # Copies of the registration's workshop and activity, so the database itself can refuse
     # a second active seat for one address at one workshop (a partial unique index).
     event = models.ForeignKey(EventPage, null=True, on_delete=models.CASCADE, related_name="+", editable=False)
