@@ -63,3 +63,9 @@ def span_text(start: datetime, end: datetime, zone) -> str:
     if first.tzname() == last.tzname():
         return f"{first:%I:%M %p}".lstrip("0") + f" to {clock_text(end, zone)}"
     return f"{clock_text(start, zone)} to {clock_text(end, zone)}"
+
+
+def stamp_text(value: datetime, zone) -> str:
+    """ "2026-11-01 09:00 CST": sortable, for spreadsheets, in that zone with its abbreviation."""
+    local = timezone.localtime(value, zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.timezones import US_ZONES, moment_text, span_text, zone_named
+from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
 from home.fields import ChoiceListField
 from resources.models import GradeBand
 
@@ -282,6 +282,11 @@ class EventPage(Page):
     def start_text(self) -> str:
         """E.g. "Sun 1 Nov 9:00 AM CST": the start, short, in the workshop's zone (cards, CSV, e-mail lines)."""
         return moment_text(self.start, self.zone)
+
+    @property
+    def start_stamp(self) -> str:
+        """E.g. "2026-11-01 09:00 CST": the start for spreadsheets, in the workshop's zone."""
+        return stamp_text(self.start, self.zone)
 
     def viewer_time_text(self, user) -> str:
         """An online workshop's times in the viewer's own zone, when she set one that differs; else empty."""

@@ -77,7 +77,7 @@ class OverviewView(WorkshopReportView):
     export_filename = "workshops"
     columns = [
         TitleColumn("title", label="Workshop", get_url=lambda e: _url("event", e.pk)),
-        Column("start", label="Starts", accessor=lambda e: local_time_text(e.start)),
+        Column("start", label="Starts", accessor="start_stamp"),
         Column("capacity", label="Capacity", accessor="seat_counter.capacity"),
         Column("confirmed_seats", label="Confirmed"),
         Column("pending_seats", label="Awaiting payment"),
@@ -86,7 +86,7 @@ class OverviewView(WorkshopReportView):
     ]
     list_export = [
         "title",
-        "start",
+        "start_stamp",
         "seat_counter.capacity",
         "confirmed_seats",
         "pending_seats",
@@ -95,7 +95,7 @@ class OverviewView(WorkshopReportView):
     ]
     export_headings = {
         "title": "Workshop",
-        "start": "Starts",
+        "start_stamp": "Starts",
         "seat_counter.capacity": "Capacity",
         "confirmed_seats": "Confirmed",
         "pending_seats": "Awaiting payment",
@@ -162,8 +162,10 @@ class RegistrationIndexView(WorkshopReportView):
         "organization_name",
         "total",
         "created",
+        "event.start_stamp",
     ]
     export_headings = {
+        "event.start_stamp": "Workshop starts",
         "reference": "Reference",
         "event.title": "Workshop",
         "purchaser.email": "Registered by",
