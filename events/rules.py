@@ -141,3 +141,25 @@ def cancellation_payment_outcome(registration: Registration) -> str:
             return f"Your card payment of ${registration.total:.2f} is refunded in full."
         return "Your card has not been charged, so there is nothing to refund."
     return "This registration is free: there is nothing to pay or refund."
+
+
+# --- PD hours: attendance is recorded on the workshop's day(s), or afterwards by staff with a note ---
+def can_check_in(event, *, note: str = "", now=None) -> Decision:
+    """Check-in counts toward PD hours: allowed on the workshop's day(s) in its zone; before, never;
+    after, only with a note saying why it is recorded late (staff keep it with the check-in)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, event.zone).date()
+    first, last = event.local_start.date(), event.local_end.date()
+    if today < first:
+        return Decision(
+            False,
+            Reason.FORBIDDEN,
+            f"Check-in opens on the workshop's day, {event.date_text}: attendance cannot be recorded in advance.",
+        )
+    if today > last and not note.strip():
+        return Decision(
+            False,
+            Reason.FORBIDDEN,
+            "The workshop is over: add a note saying why attendance is recorded afterwards.",
+        )
+    return ALLOW

@@ -404,6 +404,7 @@ class BulkCheckInForm(forms.Form):
         queryset=Attendee.objects.none(), error_messages={"required": "Tick at least one attendee."}
     )
     present = forms.TypedChoiceField(choices=[("1", "Present"), ("0", "Absent")], coerce=lambda v: v == "1")
+    note = forms.CharField(max_length=255, required=False)
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -422,8 +423,14 @@ def bulk_check_in(request, event_id: int):
             messages.error(request, " ".join(errors))
         return redirect(_url("attendees", event.pk))
     present = form.cleaned_data["present"]
-    for attendee in form.cleaned_data["attendee"]:
-        staff.attendee_check_in(attendee=attendee, present=present)
+    try:
+        for attendee in form.cleaned_data["attendee"]:
+            staff.attendee_check_in(
+                attendee=attendee, present=present, actor=request.user, note=form.cleaned_data["note"]
+            )
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+        return redirect(_url("attendees", event.pk))
     count = len(form.cleaned_data["attendee"])
     messages.success(
         request, f"{count} attendee{'s' if count != 1 else ''} {'checked in' if present else 'marked absent'}."

@@ -1,8 +1,11 @@
 """Staff tools: overview, registrations (search, filters, export), invoices, bulk check-in, confirmed cancels."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from events import services
 from events.models import Registration
@@ -123,7 +126,17 @@ def test_bulk_check_in_mark_paid_and_staff_cancel_after_confirming(client, staff
     client.force_login(staff)
     ana, ben = invoice.attendees.order_by("name")
     check_in = reverse("events_admin:bulk_check_in", args=[event.pk])
+    early = client.post(check_in, {"attendee": [ana.pk, ben.pk], "present": "1"}, follow=True)
+    assert "Check-in opens on the workshop&#x27;s day" in early.content.decode()
+    ana.refresh_from_db()
+    assert ana.checked_in_at is None
+    # On the workshop's day (moved to today for the check-in, then back so the waitlist can still move).
+    planned = event.start, event.end
+    event.start, event.end = timezone.now() - timedelta(minutes=1), timezone.now() + timedelta(hours=2)
+    event.save()
     client.post(check_in, {"attendee": [ana.pk, ben.pk], "present": "1"})
+    event.start, event.end = planned
+    event.save()
     ana.refresh_from_db(), ben.refresh_from_db()
     assert ana.checked_in_at is not None and ben.checked_in_at is not None
     client.post(check_in, {"attendee": [ben.pk], "present": "0"})
