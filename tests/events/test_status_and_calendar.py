@@ -137,3 +137,14 @@ def test_cancelling_asks_first_and_says_what_happens_to_the_payment(client, make
         client.post(url)
         registration.refresh_from_db()
         assert registration.status == Registration.Status.CANCELLED
+
+
+def test_cancelling_an_invoice_registration_voids_the_invoice_and_says_so(make_event, user, committed):
+    registration = book(make_event(capacity=3, price="50", allow_invoice=True), user, **invoice_kwargs())
+    mail.outbox.clear()
+    with committed():
+        services.registration_cancel(registration=registration, actor=user)
+    registration.refresh_from_db()
+    assert registration.invoice_status == Registration.InvoiceStatus.VOID
+    [message] = [m for m in mail.outbox if m.to == [user.email]]
+    assert f"Invoice {registration.invoice_number} is voided" in message.body
