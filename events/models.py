@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -481,6 +482,10 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     invoice_paid_at = models.DateTimeField(null=True, blank=True)
+    invoice_issued_at = models.DateTimeField(null=True, blank=True)
+    invoice_payment_reference = models.CharField(
+        max_length=100, blank=True, help_text="The check number or bank transfer reference staff recorded."
+    )
     cancellation_reason = models.CharField(max_length=255, blank=True)
     # Set when a seat is offered from the waitlist: the registration then waits for its buyer to accept.
     offered_at = models.DateTimeField(null=True, blank=True)
@@ -496,6 +501,10 @@ class Registration(models.Model):
                 fields=["event", "purchaser"],
                 condition=Q(status__in=["pending_payment", "confirmed", "waitlisted"]),
                 name="one_active_registration_per_user",
+            ),
+            # A business office files invoices by number: one number, one invoice.
+            models.UniqueConstraint(
+                fields=["invoice_number"], condition=~Q(invoice_number=""), name="unique_invoice_number"
             ),
         ]
         indexes = [models.Index(fields=["event", "status", "created"], name="events_reg_waitlist_idx")]
@@ -617,3 +626,41 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.attendee}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number given. One row, locked while the next number is taken, so none repeats."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "invoice number sequence"
+
+    def __str__(self):
+        return f"Last invoice number: {self.last_number}"
+
+
+@register_setting(icon="doc-full")
+class InvoiceSettings(BaseSiteSetting):
+    """Who bills on workshop invoices and where a business office sends the money. Staff set it under Settings."""
+
+    seller_name = models.CharField(max_length=200, blank=True, help_text="Empty: the site's name.")
+    seller_address = models.TextField(blank=True)
+    remit_to = models.TextField(
+        "remit to",
+        blank=True,
+        help_text="Where checks go, or bank transfer details, exactly as the office should use them.",
+    )
+    tax_id = models.CharField("tax ID (EIN)", max_length=40, blank=True)
+    billing_email = models.EmailField(blank=True, help_text="For questions about an invoice.")
+
+    panels = [
+        FieldPanel("seller_name"),
+        FieldPanel("seller_address"),
+        FieldPanel("remit_to"),
+        FieldPanel("tax_id"),
+        FieldPanel("billing_email"),
+    ]
+
+    class Meta:
+        verbose_name = "invoice settings"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from core import outbox
 
 from . import rules
-from .models import Attendee, EventCapacity, EventPage, Registration
+from .models import Attendee, EventCapacity, EventPage, InvoiceSequence, Registration
 from .notifications import registration_notify
 
 logger = logging.getLogger(__name__)
@@ -330,9 +330,9 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
     registration.offered_at = None
     if method == Registration.PaymentMethod.INVOICE:
         registration.invoice_status = Registration.InvoiceStatus.DUE
-        registration.invoice_number = (
-            registration.invoice_number or f"INV-{registration.event_id}-{registration.pk:05d}"
-        )
+        if not registration.invoice_number:
+            registration.invoice_number = invoice_number_next()
+            registration.invoice_issued_at = now
         registration.hold_expires_at = now + invoice_hold()
     else:
         registration.hold_expires_at = None
@@ -376,6 +376,18 @@ def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> lis
     for registration in promoted:
         _refresh_access(registration)
     return promoted
+
+
+def invoice_number_next() -> str:
+    """The next number of the invoice sequence (INV-000042), taken under a row lock in the caller's transaction."""
+    with transaction.atomic():
+        sequence = InvoiceSequence.objects.select_for_update().filter(pk=1).first()
+        if sequence is None:
+            sequence, _ = InvoiceSequence.objects.get_or_create(pk=1)
+            sequence = InvoiceSequence.objects.select_for_update().get(pk=1)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+    return f"INV-{sequence.last_number:06d}"
 
 
 # --- payment outcomes (from members.signals receivers) ---
@@ -576,7 +588,8 @@ def registration_offer_accept(*, registration: Registration, actor, po_number: s
 
 
 # --- invoices and attendees ---
-def registration_mark_invoice_paid(*, registration: Registration) -> Registration:
+def registration_mark_invoice_paid(*, registration: Registration, paid_on=None, reference: str = "") -> Registration:
+    """Staff record the business office's payment: the day it arrived and its check or transfer reference."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.payment_method != Registration.PaymentMethod.INVOICE:
@@ -586,7 +599,8 @@ def registration_mark_invoice_paid(*, registration: Registration) -> Registratio
         if registration.status != Registration.Status.CONFIRMED:
             raise RegistrationError("This registration is no longer active; reinstate it before recording payment.")
         registration.invoice_status = Registration.InvoiceStatus.PAID
-        registration.invoice_paid_at = timezone.now()
+        registration.invoice_paid_at = paid_on or timezone.now()
+        registration.invoice_payment_reference = reference.strip()[:100]
         registration.hold_expires_at = None
         registration.save()
     return registration

@@ -4,6 +4,7 @@ attendees with bulk check-in, sign-in sheet; cancelling a registration or a work
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 import django_filters
 from django import forms
@@ -490,17 +491,25 @@ class RegistrationCancelView(RegistrationActionView):
         return f"Registration {obj.reference} cancelled; the waitlist has moved up."
 
 
+class InvoicePaidForm(forms.Form):
+    paid_on = forms.DateField(label="Payment received on", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label="Check number or transfer reference", max_length=100)
+
+
 class InvoicePaidView(RegistrationActionView):
     title = "Mark invoice paid"
     confirm_label = "Mark paid"
     destructive = False
+    form_class = InvoicePaidForm
 
     def describe(self, obj) -> str:
         return f"Invoice {obj.invoice_number} (PO {obj.po_number or '—'}, ${obj.total:,.2f}) is recorded as paid."
 
     def perform(self, obj, form) -> str:
         try:
-            services.registration_mark_invoice_paid(registration=obj)
+            data = form.cleaned_data
+            paid_on = timezone.make_aware(datetime.combine(data["paid_on"], time(12)))
+            services.registration_mark_invoice_paid(registration=obj, paid_on=paid_on, reference=data["reference"])
         except services.RegistrationError as exc:
             raise ValueError(str(exc)) from exc
         return f"Invoice {obj.invoice_number} marked paid."

@@ -149,9 +149,11 @@ def test_bulk_check_in_mark_paid_and_staff_cancel_after_confirming(client, staff
     assert client.get(paid).status_code == 200
     invoice.refresh_from_db()
     assert invoice.invoice_status == Registration.InvoiceStatus.DUE  # the GET only asks
-    client.post(paid)
+    client.post(paid, {"paid_on": "2026-11-20", "reference": "Check 10442"})
     invoice.refresh_from_db()
     assert invoice.invoice_status == Registration.InvoiceStatus.PAID
+    assert invoice.invoice_payment_reference == "Check 10442"
+    assert timezone.localtime(invoice.invoice_paid_at).date().isoformat() == "2026-11-20"
 
     cancel = reverse("events_admin:registration_cancel", args=[card.pk])
     assert "cancelled and its seats go to the waitlist" in client.get(cancel).content.decode()
