@@ -562,9 +562,10 @@ class Registration(models.Model):
 
     @property
     def status_label(self) -> str:
-        if self.status == self.Status.CONFIRMED and self.invoice_status == self.InvoiceStatus.DUE:
-            return "Confirmed · invoice due"
-        return self.get_status_display()
+        """The one wording of the status, for staff lists and exports (rules decide it)."""
+        from .rules import registration_status_label
+
+        return registration_status_label(self).label
 
 
 class Attendee(models.Model):

@@ -113,7 +113,7 @@ class OverviewView(WorkshopReportView):
 class RegistrationFilterSet(WagtailFilterSet):
     event = django_filters.ModelChoiceFilter(label="Workshop", queryset=EventPage.objects.order_by("-start"))
     status = django_filters.ChoiceFilter(
-        choices=[*Registration.Status.choices, ("invoice_due", "Confirmed · invoice due")], method="by_status"
+        choices=[*Registration.Status.choices, ("invoice_due", "Awaiting invoice payment")], method="by_status"
     )
     payment_method = django_filters.ChoiceFilter(choices=Registration.PaymentMethod.choices)
 

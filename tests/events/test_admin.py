@@ -66,7 +66,7 @@ def test_attendee_export_lists_confirmed_attendees(client, staff, workshop):
     assert header[:4] == ["Name", "E-mail", "Role", "Registration"] and "PO Number" in header
     assert [r["E-mail"] for r in rows] == ["ana@district.example.org", "ben@district.example.org"]
     assert rows[0]["PO Number"] == "PO-55"
-    assert rows[0]["Status"] == "Confirmed · invoice due"
+    assert rows[0]["Status"] == "Awaiting invoice payment"
     assert rows[0]["Organization"] == "Riverside USD"
     assert len(csv_rows(client.get(url, {"export": "csv", "everyone": "true"}))) == 1 + 4
     sheet = xlsx_rows(client.get(url, {"export": "xlsx"}))

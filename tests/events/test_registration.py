@@ -319,7 +319,7 @@ def test_invoice_group_is_confirmed_with_invoice_due_and_a_seat_hold(make_event,
         )
     assert registration.status == S.CONFIRMED
     assert registration.invoice_status == Registration.InvoiceStatus.DUE
-    assert registration.status_label == "Confirmed · invoice due"
+    assert registration.status_label == "Awaiting invoice payment"
     assert registration.seats == 3 and registration.total_cents == 45000
     assert timedelta(days=13) < registration.hold_expires_at - timezone.now() <= timedelta(days=14)
     assert seats_taken(event) == 3
