@@ -7,6 +7,7 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -74,6 +75,31 @@ class CourseIndexPage(Page):
         return context
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """Tells the editor when the PD hours claim more than the lessons' estimated minutes support."""
+
+    def clean(self):
+        from django.conf import settings
+        from django.db.models import Sum
+
+        from .rules import pd_hours_exceed_lesson_time
+
+        cleaned = super().clean()
+        pd_hours = cleaned.get("pd_hours")
+        if self.instance.pk and pd_hours:
+            # Checked once lessons exist: a new course gets its lessons after its first save.
+            lessons = LessonPage.objects.descendant_of(self.instance)
+            minutes = lessons.aggregate(total=Sum("estimated_minutes"))["total"] or 0
+            ratio = settings.PD_HOURS_MAX_RATIO
+            if lessons.exists() and pd_hours_exceed_lesson_time(pd_hours=pd_hours, lesson_minutes=minutes, ratio=ratio):
+                self.add_error(
+                    "pd_hours",
+                    f"{pd_hours:g} PD hours is more than the lessons' estimated {minutes} minutes support "
+                    f"({minutes / 60 * ratio:.1f} hours at most). Lower the hours or correct the lessons' minutes.",
+                )
+        return cleaned
+
+
 class CoursePage(_OneQueryViewRestrictions, Page):
     """A self-paced course. Staff create it in the catalogue, then add modules and lessons under it."""
 
@@ -101,6 +127,8 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         related_name="required_by",
         help_text="Courses a teacher must complete before enrolling in this one.",
     )
+
+    base_form_class = CoursePageForm
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

@@ -49,3 +49,11 @@ def module_is_open(user, *, opens_on: datetime | None, now: datetime | None = No
     if opens_on is None or opens_on <= (now or timezone.now()):
         return True
     return entitlements_for(user).is_staff
+
+
+# --- PD hours ---
+def pd_hours_exceed_lesson_time(*, pd_hours, lesson_minutes: int, ratio: float) -> bool:
+    """A course may not claim more PD hours than its lessons' estimated time allows (times the ratio)."""
+    from decimal import Decimal
+
+    return Decimal(pd_hours or 0) > Decimal(lesson_minutes) / 60 * Decimal(str(ratio))

@@ -12,7 +12,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from .rules import meeting_link_for
+from .rules import meeting_link_for, registration_status_label
 
 PRODID = "-//Math Learning Network//Workshops//EN"
 
@@ -41,7 +41,9 @@ def _sequence(event) -> int:
     return counter.schedule_sequence if counter else 0
 
 
-def _vevent(event, *, uid: str, description: str, url: str) -> icalendar.Event:
+def _vevent(
+    event, *, uid: str, description: str, url: str, status: str | None = None, sequence: int | None = None
+) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid)
     vevent.add("summary", event.title)
@@ -49,14 +51,13 @@ def _vevent(event, *, uid: str, description: str, url: str) -> icalendar.Event:
     # Times carry the workshop's own zone (TZID) so calendars show them right anywhere.
     vevent.add("dtstart", event.local_start)
     vevent.add("dtend", event.local_end)
-    vevent.add("sequence", _sequence(event))
+    vevent.add("sequence", _sequence(event) if sequence is None else sequence)
     vevent.add("location", event.location_text)
     vevent.add("url", url)
     vevent.add("description", description)
-    if event.is_cancelled:
-        vevent.add("status", "CANCELLED")
-    else:
-        vevent.add("status", "CONFIRMED")
+    if status is None:
+        status = "CANCELLED" if event.is_cancelled else "CONFIRMED"
+    vevent.add("status", status)
     return vevent
 
 
@@ -91,8 +92,15 @@ def event_calendar(event) -> bytes:
 
 
 def registration_calendar(registration) -> bytes:
-    """A registrant's own file: the meeting link is in DESCRIPTION (and URL for virtual workshops)."""
+    """A registrant's own file: the meeting link is in DESCRIPTION (and URL for virtual workshops).
+
+    One UID per registration for its whole life; STATUS follows the registration (CONFIRMED only for a
+    confirmed seat, TENTATIVE while waiting or unpaid), and a cancelled one is a METHOD:CANCEL with a
+    higher SEQUENCE so the calendar removes the entry it holds.
+    """
     event = registration.event
+    status = registration_status_label(registration)
+    calendar_status = "CANCELLED" if event.is_cancelled else status.calendar_status
     page_url = absolute(event.url or "/")
     lines = [event.summary]
     link = meeting_link_for(registration)
@@ -100,11 +108,19 @@ def registration_calendar(registration) -> bytes:
         lines.append(f"Join online: {link}")
         if event.virtual_instructions:
             lines.append(event.virtual_instructions)
-    lines.append(f"Your registration: {absolute(registration.get_absolute_url())}")
+    lines.append(f"Your registration: {status.label}. {absolute(registration.get_absolute_url())}")
     lines.append(page_url)
     url = link if (link and event.format == "virtual") else page_url
-    vevent = _vevent(event, uid=registration_uid(registration), description="\n\n".join(lines), url=url)
-    return _calendar(event.title, [vevent], method="PUBLISH")
+    vevent = _vevent(
+        event,
+        uid=registration_uid(registration),
+        description="\n\n".join(lines),
+        url=url,
+        status=calendar_status,
+        sequence=_sequence(event) + registration.calendar_sequence,
+    )
+    method = "CANCEL" if calendar_status == "CANCELLED" else "PUBLISH"
+    return _calendar(event.title, [vevent], method=method)
 
 
 def feed_calendar(events) -> bytes:

@@ -13,26 +13,24 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
 from home.fields import ChoiceListField
 from resources.models import GradeBand
 
 from .blocks import EventStreamBlock
 
 # The zones our schools are in; any IANA name is valid, these are the ones offered.
-TIMEZONE_CHOICES = [
-    ("America/New_York", "Eastern (New York)"),
-    ("America/Chicago", "Central (Chicago)"),
-    ("America/Denver", "Mountain (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-    ("UTC", "UTC"),
-]
+TIMEZONE_CHOICES = [*US_ZONES, ("UTC", "UTC")]
+
+
+def default_event_timezone() -> str:
+    """A new workshop starts in the site's zone (settings.TIME_ZONE) when that is one we offer."""
+    return settings.TIME_ZONE if settings.TIME_ZONE in dict(TIMEZONE_CHOICES) else "America/New_York"
 
 
 def validate_timezone(value: str) -> None:
@@ -40,10 +38,6 @@ def validate_timezone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"“{value}” is not a time zone name such as America/New_York.") from exc
-
-
-def _clock(value) -> str:
-    return value.strftime("%I:%M %p").lstrip("0")
 
 
 class EventFormat(models.TextChoices):
@@ -117,7 +111,7 @@ class EventPage(Page):
     start = models.DateTimeField(help_text="In the workshop's time zone.")
     end = models.DateTimeField(help_text="In the workshop's time zone.")
     timezone = models.CharField(
-        max_length=64, choices=TIMEZONE_CHOICES, default="America/New_York", validators=[validate_timezone]
+        max_length=64, choices=TIMEZONE_CHOICES, default=default_event_timezone, validators=[validate_timezone]
     )
     format = models.CharField(max_length=16, choices=EventFormat.choices, default=EventFormat.IN_PERSON)
     venue_name = models.CharField(max_length=200, blank=True)
@@ -283,8 +277,28 @@ class EventPage(Page):
     @property
     def time_text(self) -> str:
         """E.g. "4:00 PM to 6:00 PM EDT": times in the workshop's zone, with its abbreviation."""
-        start, end = self.local_start, self.local_end
-        return f"{_clock(start)} to {_clock(end)} {self.zone_abbreviation}"
+        return span_text(self.start, self.end, self.zone)
+
+    @property
+    def start_text(self) -> str:
+        """E.g. "Sun 1 Nov 9:00 AM CST": the start, short, in the workshop's zone (cards, CSV, e-mail lines)."""
+        return moment_text(self.start, self.zone)
+
+    @property
+    def start_stamp(self) -> str:
+        """E.g. "2026-11-01 09:00 CST": the start for spreadsheets, in the workshop's zone."""
+        return stamp_text(self.start, self.zone)
+
+    def viewer_time_text(self, user) -> str:
+        """An online workshop's times in the viewer's own zone, when she set one that differs; else empty."""
+        viewer_zone = getattr(user, "time_zone", "") if user is not None else ""
+        if not (self.is_virtual and viewer_zone):
+            return ""
+        zone = zone_named(viewer_zone)
+        if zone.key == self.zone.key:
+            return ""
+        local = timezone.localtime(self.start, zone)
+        return f"{local:%a} {local.day} {local:%b}, {span_text(self.start, self.end, zone)} (your time)"
 
     @property
     def when_text(self) -> str:
@@ -438,6 +452,7 @@ class Registration(models.Model):
         NONE = "", "No invoice"
         DUE = "due", "Invoice due"
         PAID = "paid", "Invoice paid"
+        VOID = "void", "Invoice voided"
 
     # Statuses that hold seats on the counter.
     SEAT_HOLDING = (Status.PENDING_PAYMENT, Status.CONFIRMED)
@@ -467,7 +482,15 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     invoice_paid_at = models.DateTimeField(null=True, blank=True)
+    invoice_issued_at = models.DateTimeField(null=True, blank=True)
+    invoice_payment_reference = models.CharField(
+        max_length=100, blank=True, help_text="The check number or bank transfer reference staff recorded."
+    )
     cancellation_reason = models.CharField(max_length=255, blank=True)
+    # Set when a seat is offered from the waitlist: the registration then waits for its buyer to accept.
+    offered_at = models.DateTimeField(null=True, blank=True)
+    # Calendar SEQUENCE of this registration's own entry: bumped on every status change.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["created", "id"]
@@ -479,6 +502,10 @@ class Registration(models.Model):
                 condition=Q(status__in=["pending_payment", "confirmed", "waitlisted"]),
                 name="one_active_registration_per_user",
             ),
+            # A business office files invoices by number: one number, one invoice.
+            models.UniqueConstraint(
+                fields=["invoice_number"], condition=~Q(invoice_number=""), name="unique_invoice_number"
+            ),
         ]
         indexes = [models.Index(fields=["event", "status", "created"], name="events_reg_waitlist_idx")]
 
@@ -486,7 +513,14 @@ class Registration(models.Model):
         return f"{self.event.title}: {self.purchaser} ({self.seats} × {self.get_status_display()})"
 
     def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded is not None and loaded != self.status:
+            # A calendar only replaces an entry it holds when the SEQUENCE grows.
+            self.calendar_sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "calendar_sequence"}
         super().save(*args, **kwargs)
+        self._loaded_status = self.status
         # The attendees' copy of "active" backs the one-seat-per-address constraint; keep it in step.
         Attendee.objects.filter(registration=self).exclude(is_active=self.is_active).update(is_active=self.is_active)
 
@@ -494,6 +528,13 @@ class Registration(models.Model):
         from django.urls import reverse
 
         return reverse("events:registration_detail", args=[self.pk])
+
+    # The status as loaded, so save() knows when it changed.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def holds_seats(self) -> bool:
@@ -521,9 +562,10 @@ class Registration(models.Model):
 
     @property
     def status_label(self) -> str:
-        if self.status == self.Status.CONFIRMED and self.invoice_status == self.InvoiceStatus.DUE:
-            return "Confirmed · invoice due"
-        return self.get_status_display()
+        """The one wording of the status, for staff lists and exports (rules decide it)."""
+        from .rules import registration_status_label
+
+        return registration_status_label(self).label
 
 
 class Attendee(models.Model):
@@ -538,6 +580,11 @@ class Attendee(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_attendances"
     )
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # A check-in recorded after the workshop's day(s) says who recorded it and why.
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    check_in_note = models.CharField(max_length=255, blank=True)
     # Copies of the registration's workshop and activity, so the database itself can refuse
     # a second active seat for one address at one workshop (a partial unique index).
     event = models.ForeignKey(EventPage, null=True, on_delete=models.CASCADE, related_name="+", editable=False)
@@ -580,3 +627,41 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.attendee}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number given. One row, locked while the next number is taken, so none repeats."""
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "invoice number sequence"
+
+    def __str__(self):
+        return f"Last invoice number: {self.last_number}"
+
+
+@register_setting(icon="doc-full")
+class InvoiceSettings(BaseSiteSetting):
+    """Who bills on workshop invoices and where a business office sends the money. Staff set it under Settings."""
+
+    seller_name = models.CharField(max_length=200, blank=True, help_text="Empty: the site's name.")
+    seller_address = models.TextField(blank=True)
+    remit_to = models.TextField(
+        "remit to",
+        blank=True,
+        help_text="Where checks go, or bank transfer details, exactly as the office should use them.",
+    )
+    tax_id = models.CharField("tax ID (EIN)", max_length=40, blank=True)
+    billing_email = models.EmailField(blank=True, help_text="For questions about an invoice.")
+
+    panels = [
+        FieldPanel("seller_name"),
+        FieldPanel("seller_address"),
+        FieldPanel("remit_to"),
+        FieldPanel("tax_id"),
+        FieldPanel("billing_email"),
+    ]
+
+    class Meta:
+        verbose_name = "invoice settings"

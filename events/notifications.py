@@ -18,6 +18,8 @@ def email_context(registration: Registration, *, extra: dict | None = None) -> d
     joining = rules.seat_gets_joining_details(registration)
     return {
         "registration": registration,
+        "status": rules.registration_status_label(registration),
+        "purchaser_time_text": event.viewer_time_text(registration.purchaser),
         "event": event,
         "event_url": absolute(event.url or "/"),
         "registration_url": absolute(registration.get_absolute_url()),
@@ -40,8 +42,11 @@ def registration_notify(registration: Registration, kind: str, *, extra: dict | 
             if attendee.email.lower() not in recipients:
                 recipients.append(attendee.email.lower())
     attachments = None
-    if registration.status == Registration.Status.CONFIRMED and kind in ("confirmed", "promoted", "changed"):
-        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar")]
+    if registration.is_active and kind in ("confirmed", "promoted", "changed", "waitlisted"):
+        attachments = [("workshop.ics", registration_calendar(registration), "text/calendar; method=PUBLISH")]
+    elif not registration.is_active and kind in ("cancelled", "expired", "event_cancelled"):
+        # The same UID with METHOD:CANCEL takes the entry out of the calendar it was added to.
+        attachments = [("workshop-cancelled.ics", registration_calendar(registration), "text/calendar; method=CANCEL")]
     context = email_context(registration, extra=extra)
     confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
     for address in recipients:

@@ -5,10 +5,13 @@ Views, services, selectors, e-mails and calendar files ask here; templates get t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
+from core.timezones import moment_text
 from members.access import ALLOW, AccessLevel, Decision, Reason, StaffAction, decide, entitlements_for, staff_can
 
 from .models import Registration
@@ -60,5 +63,102 @@ def can_cancel(user, registration: Registration, *, now=None) -> Decision:
             False,
             Reason.FORBIDDEN,
             "It is too late to cancel online. Please write to us and we will help: the workshop starts soon.",
+        )
+    return ALLOW
+
+
+# --- one status vocabulary for the workshop page, My learning, e-mails, calendars and the leader dashboard ---
+@dataclass(frozen=True)
+class RegistrationStatus:
+    code: str  # confirmed, offered, awaiting_payment, awaiting_invoice, waitlisted, cancelled, attended
+    label: str  # "Waitlisted, position 2"
+    detail: str = ""  # the due action or the reason, in the workshop's zone
+    calendar_status: str = "TENTATIVE"  # what the registrant's .ics says: CONFIRMED, TENTATIVE or CANCELLED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.calendar_status == "CONFIRMED"
+
+
+def waitlist_position(registration: Registration) -> int:
+    """1 for the head of the waitlist: the order promotion follows (created, then id)."""
+    earlier = Q(created__lt=registration.created) | Q(created=registration.created, pk__lt=registration.pk)
+    return (
+        Registration.objects.filter(event_id=registration.event_id, status=Registration.Status.WAITLISTED)
+        .filter(earlier)
+        .count()
+        + 1
+    )
+
+
+def registration_status_label(
+    registration: Registration, *, attended: bool | None = None, position: int | None = None
+) -> RegistrationStatus:
+    """The one wording of where a registration stands; `attended`/`position` skip a query when known."""
+    S = Registration.Status
+    event = registration.event
+    zone = event.zone
+    if registration.status in (S.CANCELLED, S.EXPIRED):
+        return RegistrationStatus("cancelled", "Cancelled", registration.cancellation_reason, "CANCELLED")
+    if attended is None:
+        # Iterating .all() uses the prefetched attendees in listings instead of a query each.
+        attended = registration.status == S.CONFIRMED and any(a.checked_in_at for a in registration.attendees.all())
+    if attended:
+        return RegistrationStatus("attended", "Attended", f"{event.pd_hours:g} PD hours", "CONFIRMED")
+    if registration.status == S.WAITLISTED:
+        position = position or waitlist_position(registration)
+        return RegistrationStatus(
+            "waitlisted",
+            f"Waitlisted, position {position}",
+            "We offer freed seats in the order people joined and e-mail you when one is yours.",
+        )
+    if registration.status == S.PENDING_PAYMENT:
+        until = moment_text(registration.hold_expires_at, zone) if registration.hold_expires_at else ""
+        if registration.offered_at:
+            return RegistrationStatus("offered", f"Offered a seat until {until}", f"Accept your seat by {until}")
+        return RegistrationStatus("awaiting_payment", "Awaiting payment", f"Pay by card by {until} to keep your seat")
+    if registration.invoice_status == Registration.InvoiceStatus.DUE:
+        due = moment_text(registration.hold_expires_at, zone) if registration.hold_expires_at else ""
+        number = registration.invoice_number
+        return RegistrationStatus(
+            "awaiting_invoice", "Awaiting invoice payment", f"Pay invoice {number} by {due} to keep your seats"
+        )
+    return RegistrationStatus("confirmed", "Confirmed", "", "CONFIRMED")
+
+
+def cancellation_payment_outcome(registration: Registration) -> str:
+    """What happens to the money when this registration is cancelled, said before the buyer confirms."""
+    if registration.payment_method == Registration.PaymentMethod.INVOICE:
+        if registration.invoice_status == Registration.InvoiceStatus.PAID:
+            return f"Invoice {registration.invoice_number} is paid: our team refunds it to your business office."
+        if registration.invoice_number:
+            return f"Invoice {registration.invoice_number} is voided: nothing is owed on it."
+        return "No invoice has been issued, so there is nothing to pay."
+    if registration.payment_method == Registration.PaymentMethod.CARD and registration.total_cents:
+        order = registration.order
+        if order is not None and order.status == "paid":
+            return f"Your card payment of ${registration.total:.2f} is refunded in full."
+        return "Your card has not been charged, so there is nothing to refund."
+    return "This registration is free: there is nothing to pay or refund."
+
+
+# --- PD hours: attendance is recorded on the workshop's day(s), or afterwards by staff with a note ---
+def can_check_in(event, *, note: str = "", now=None) -> Decision:
+    """Check-in counts toward PD hours: allowed on the workshop's day(s) in its zone; before, never;
+    after, only with a note saying why it is recorded late (staff keep it with the check-in)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, event.zone).date()
+    first, last = event.local_start.date(), event.local_end.date()
+    if today < first:
+        return Decision(
+            False,
+            Reason.FORBIDDEN,
+            f"Check-in opens on the workshop's day, {event.date_text}: attendance cannot be recorded in advance.",
+        )
+    if today > last and not note.strip():
+        return Decision(
+            False,
+            Reason.FORBIDDEN,
+            "The workshop is over: add a note saying why attendance is recorded afterwards.",
         )
     return ALLOW

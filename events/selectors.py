@@ -73,15 +73,18 @@ def dashboard_registrations(*, user) -> list[Registration]:
         .order_by("event__start", "id")
     )
     for registration in registrations:
-        _decorate(registration)
+        _decorate(registration, user=user)
     return registrations
 
 
 JOIN_OPENS_BEFORE = timedelta(minutes=30)
 
 
-def _decorate(registration: Registration) -> Registration:
+def _decorate(registration: Registration, *, user=None) -> Registration:
     event = registration.event
+    # The one wording of the status (rules.registration_status_label) and the times as this person reads them.
+    registration.status_info = rules.registration_status_label(registration)
+    registration.viewer_time_text = event.viewer_time_text(user)
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
     registration.join_url = rules.meeting_link_for(registration)
     registration.join_url_available = bool(registration.join_url)
@@ -132,7 +135,7 @@ def organization_registrations(*, user_ids) -> list[dict]:
                 "user_id": attendee.user_id if attendee.user_id in user_ids else emails.get(attendee.email.lower()),
                 "event_title": registration.event.title,
                 "starts": registration.event.start,
-                "status": registration.status_label,
+                "status": rules.registration_status_label(registration, attended=attendee.attended).label,
                 "attended": attendee.attended,
                 # Attended workshops count toward PD hours, as on the teacher's own transcript.
                 "pd_hours": Decimal(registration.event.pd_hours) if attendee.attended else Decimal("0"),
@@ -213,6 +216,7 @@ class EventDetail:
     seat_price: Decimal
     google_url: str
     outlook_url: str
+    viewer_time_text: str = ""
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
@@ -226,7 +230,7 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
     mine = []
     if user.is_authenticated:
         mine = [
-            _decorate(r)
+            _decorate(r, user=user)
             for r in Registration.objects.filter(
                 _user_registration_q(user), event=event, status__in=Registration.ACTIVE
             )
@@ -245,6 +249,7 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
         seat_price=rules.price_for(user, event),
         google_url=google_calendar_url(event),
         outlook_url=outlook_calendar_url(event),
+        viewer_time_text=event.viewer_time_text(user),
     )
 
 
@@ -256,7 +261,7 @@ def registration_for_owner(*, user, pk: int) -> Registration | None:
     if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(purchaser=user)
     registration = qs.filter(pk=pk).first()
-    return _decorate(registration) if registration else None
+    return _decorate(registration, user=user) if registration else None
 
 
 def registration_for_attendee(*, user, pk: int) -> Registration | None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from core import outbox
 
 from . import rules
-from .models import Attendee, EventCapacity, EventPage, Registration
+from .models import Attendee, EventCapacity, EventPage, InvoiceSequence, Registration
 from .notifications import registration_notify
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,9 @@ def invoice_hold() -> timedelta:
     return timedelta(days=_setting("EVENT_INVOICE_HOLD_DAYS", 14))
 
 
-def promotion_payment_hold() -> timedelta:
-    """Someone moved up from the waitlist by e-mail needs longer than a checkout page to pay."""
-    return timedelta(hours=_setting("EVENT_PROMOTION_HOLD_HOURS", 24))
+def waitlist_offer_hold() -> timedelta:
+    """Someone offered a seat from the waitlist by e-mail needs longer than a checkout page to accept."""
+    return timedelta(hours=_setting("WAITLIST_OFFER_HOURS", 48))
 
 
 # --- the seat counter ---
@@ -299,9 +299,18 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
     ):
         raise RegistrationError("This booking has no valid way to pay for its seats.")
     # The only ways to a confirmed seat: free, an approved invoice / PO, or (below) a verified card payment.
+    if promoted and method == Registration.PaymentMethod.INVOICE:
+        # An offer kept in the registration's own way to pay: the buyer accepts it with a PO.
+        registration.status = Registration.Status.PENDING_PAYMENT
+        registration.offered_at = now
+        registration.hold_expires_at = now + waitlist_offer_hold()
+        registration.save()
+        registration_notify(registration, "promoted")
+        return
     if method == Registration.PaymentMethod.CARD and registration.total_cents > 0:
         registration.status = Registration.Status.PENDING_PAYMENT
-        registration.hold_expires_at = now + (promotion_payment_hold() if promoted else payment_hold())
+        registration.offered_at = now if promoted else None
+        registration.hold_expires_at = now + (waitlist_offer_hold() if promoted else payment_hold())
         if registration.order_id is None or registration.order.status != Order.Status.PENDING:
             registration.order = order_create(
                 user=registration.purchaser,
@@ -318,11 +327,12 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
         return
     registration.status = Registration.Status.CONFIRMED
     registration.confirmed_at = now
+    registration.offered_at = None
     if method == Registration.PaymentMethod.INVOICE:
         registration.invoice_status = Registration.InvoiceStatus.DUE
-        registration.invoice_number = (
-            registration.invoice_number or f"INV-{registration.event_id}-{registration.pk:05d}"
-        )
+        if not registration.invoice_number:
+            registration.invoice_number = invoice_number_next()
+            registration.invoice_issued_at = now
         registration.hold_expires_at = now + invoice_hold()
     else:
         registration.hold_expires_at = None
@@ -366,6 +376,18 @@ def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> lis
     for registration in promoted:
         _refresh_access(registration)
     return promoted
+
+
+def invoice_number_next() -> str:
+    """The next number of the invoice sequence (INV-000042), taken under a row lock in the caller's transaction."""
+    with transaction.atomic():
+        sequence = InvoiceSequence.objects.select_for_update().filter(pk=1).first()
+        if sequence is None:
+            sequence, _ = InvoiceSequence.objects.get_or_create(pk=1)
+            sequence = InvoiceSequence.objects.select_for_update().get(pk=1)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+    return f"INV-{sequence.last_number:06d}"
 
 
 # --- payment outcomes (from members.signals receivers) ---
@@ -425,6 +447,8 @@ def registration_expire(*, registration: Registration, reason: str = "The paymen
             return False
         registration.status = Registration.Status.EXPIRED
         registration.hold_expires_at = None
+        if unpaid_invoice:
+            registration.invoice_status = Registration.InvoiceStatus.VOID
         registration.cancelled_at = timezone.now()
         registration.cancellation_reason = reason[:255]
         registration.save()
@@ -447,11 +471,12 @@ def holds_expire_due(*, now=None) -> int:
     )
     expired = 0
     for registration in due.order_by("hold_expires_at"):
-        reason = (
-            "The invoice was not paid within the hold period."
-            if registration.payment_method == Registration.PaymentMethod.INVOICE
-            else "The payment was not completed in time."
-        )
+        if registration.offered_at and registration.status == Registration.Status.PENDING_PAYMENT:
+            reason = "The seat offered from the waitlist was not accepted in time."
+        elif registration.payment_method == Registration.PaymentMethod.INVOICE:
+            reason = "The invoice was not paid within the hold period."
+        else:
+            reason = "The payment was not completed in time."
         if registration_expire(registration=registration, reason=reason):
             expired += 1
     return expired
@@ -518,6 +543,9 @@ def _cancel(*, registration: Registration, reason: str, notify: bool = True, pro
         registration.cancelled_at = timezone.now()
         registration.cancellation_reason = reason[:255]
         registration.hold_expires_at = None
+        if registration.invoice_status == Registration.InvoiceStatus.DUE:
+            # A cancelled seat owes nothing: the business office must not pay this invoice.
+            registration.invoice_status = Registration.InvoiceStatus.VOID
         registration.save()
         if held:
             seats_release(event_id=registration.event_id, seats=registration.seats)
@@ -536,8 +564,32 @@ def registration_cancel_for_refund(*, registration: Registration) -> bool:
     return _cancel(registration=registration, reason="Refunded.")
 
 
+def registration_offer_accept(*, registration: Registration, actor, po_number: str) -> Registration:
+    """The buyer accepts a seat offered from the waitlist with a purchase order: confirmed, invoice due."""
+    po_number = (po_number or "").strip()
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
+        )
+        if not (_is_registration_staff(actor) or actor.pk == registration.purchaser_id):
+            raise RegistrationError("Only the person who registered can accept this seat.")
+        if registration.status == Registration.Status.CONFIRMED:
+            return registration
+        if registration.status != Registration.Status.PENDING_PAYMENT or not registration.offered_at:
+            raise RegistrationError("There is no seat offer waiting on this registration.")
+        if registration.payment_method != Registration.PaymentMethod.INVOICE:
+            raise RegistrationError("This registration is paid by card: use “Accept and pay by card”.")
+        if not po_number:
+            raise RegistrationError("Give the purchase order (PO) number to accept the seat.")
+        registration.po_number = po_number[:64]
+        _admit(registration, promoted=False)
+    _refresh_access(registration)
+    return registration
+
+
 # --- invoices and attendees ---
-def registration_mark_invoice_paid(*, registration: Registration) -> Registration:
+def registration_mark_invoice_paid(*, registration: Registration, paid_on=None, reference: str = "") -> Registration:
+    """Staff record the business office's payment: the day it arrived and its check or transfer reference."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.payment_method != Registration.PaymentMethod.INVOICE:
@@ -547,7 +599,8 @@ def registration_mark_invoice_paid(*, registration: Registration) -> Registratio
         if registration.status != Registration.Status.CONFIRMED:
             raise RegistrationError("This registration is no longer active; reinstate it before recording payment.")
         registration.invoice_status = Registration.InvoiceStatus.PAID
-        registration.invoice_paid_at = timezone.now()
+        registration.invoice_paid_at = paid_on or timezone.now()
+        registration.invoice_payment_reference = reference.strip()[:100]
         registration.hold_expires_at = None
         registration.save()
     return registration

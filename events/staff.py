@@ -10,17 +10,29 @@ from django.utils import timezone
 
 from .models import Attendee, EventCapacity, EventPage, Registration
 from .notifications import registration_notify
+from .rules import can_check_in
 from .services import _cancel, _refund_owe, seat_counter, waitlist_promote
 
 
-def attendee_check_in(*, attendee: Attendee, present: bool = True) -> Attendee:
+def attendee_check_in(*, attendee: Attendee, present: bool = True, actor=None, note: str = "", now=None) -> Attendee:
+    """Mark present (PD hours follow) only as rules.can_check_in allows; marking absent is always allowed."""
+    from .services import RegistrationError
+
+    now = now or timezone.now()
     with transaction.atomic():
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        attendee = Attendee.objects.select_for_update().select_related("registration__event").get(pk=attendee.pk)
         if present and attendee.checked_in_at is None:
-            attendee.checked_in_at = timezone.now()
+            allowed = can_check_in(attendee.registration.event, note=note, now=now)
+            if not allowed:
+                raise RegistrationError(allowed.message)
+            attendee.checked_in_at = now
+            attendee.checked_in_by = actor if actor is not None and actor.is_authenticated else None
+            attendee.check_in_note = note.strip()[:255]
         elif not present:
             attendee.checked_in_at = None
-        attendee.save(update_fields=["checked_in_at"])
+            attendee.checked_in_by = None
+            attendee.check_in_note = ""
+        attendee.save(update_fields=["checked_in_at", "checked_in_by", "check_in_note"])
     return attendee
 
 

@@ -176,11 +176,24 @@ def registration_pay(request, pk: int):
 
 
 @login_required
-@require_POST
 def registration_cancel(request, pk: int):
+    """GET asks (and says what happens to the payment); only the POST cancels."""
     registration = selectors.registration_for_owner(user=request.user, pk=pk)
     if registration is None:
         raise Http404("No registration of yours has that number.")
+    if request.method != "POST":
+        if not (registration.is_active and rules.can_cancel(request.user, registration)):
+            messages.info(request, "This registration cannot be cancelled online.")
+            return redirect(registration.get_absolute_url())
+        return render(
+            request,
+            "events/registration_cancel.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "payment_outcome": rules.cancellation_payment_outcome(registration),
+            },
+        )
     try:
         registration = services.registration_cancel(registration=registration, actor=request.user)
     except services.RegistrationError as exc:
@@ -191,6 +204,24 @@ def registration_cancel(request, pk: int):
         request,
         "Your registration is cancelled." + (" Your card payment has been refunded." if refunded else ""),
     )
+    return redirect(registration.get_absolute_url())
+
+
+@login_required
+@require_POST
+def registration_accept(request, pk: int):
+    """Accept a seat offered from the waitlist by invoice / PO (a card offer is accepted by paying)."""
+    registration = selectors.registration_for_owner(user=request.user, pk=pk)
+    if registration is None:
+        raise Http404("No registration of yours has that number.")
+    try:
+        services.registration_offer_accept(
+            registration=registration, actor=request.user, po_number=request.POST.get("po_number", "")
+        )
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your seat is confirmed. The invoice is on its way to your billing contact.")
     return redirect(registration.get_absolute_url())
 
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.timezones import timezone_choices
+
 from .models import GRADE_CHOICES, Role
 
 
@@ -37,6 +39,13 @@ class SignupProfileForm(ProfileFieldsMixin):
 
 
 class ProfileForm(ProfileFieldsMixin):
+    time_zone = forms.ChoiceField(
+        choices=timezone_choices,
+        required=False,
+        label="Your time zone",
+        help_text="Online workshops also show their times in this zone.",
+    )
+
     def __init__(self, *args, user, **kwargs):
         self.user = user
         initial = {
@@ -46,6 +55,7 @@ class ProfileForm(ProfileFieldsMixin):
             "grades_taught": user.grades_taught,
             "school": user.school,
             "district": user.district,
+            "time_zone": user.time_zone,
         }
         super().__init__(*args, initial=initial, **kwargs)
 

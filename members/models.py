@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.timezones import timezone_choices
+
 
 class Role(models.TextChoices):
     CLASSROOM_TEACHER = "teacher", "Classroom teacher"
@@ -53,6 +55,12 @@ class User(AbstractUser):
     grades_taught = models.JSONField(default=list, blank=True, help_text="Grade codes: K, 1 … 8")
     school = models.CharField(max_length=200, blank=True)
     district = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        choices=timezone_choices,
+        help_text="Online workshop times are also shown in this zone. Empty: the site's zone.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -35,6 +35,8 @@ def profile_update(*, user: User, data: dict) -> User:
     for field in ("first_name", "last_name", "role", "school", "district"):
         setattr(user, field, data.get(field, ""))
     user.grades_taught = data.get("grades_taught", [])
+    if "time_zone" in data:
+        user.time_zone = data["time_zone"] or ""
     user.save()
     return user
 

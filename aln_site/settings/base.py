@@ -451,9 +451,11 @@ MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=7)
 # --- Workshops ---
 # Minutes a card registration holds its seats while the buyer is at Stripe Checkout.
 EVENT_PAYMENT_HOLD_MINUTES = env.int("EVENT_PAYMENT_HOLD_MINUTES", default=30)
-# Hours someone moved up from the waitlist has to pay by card.
-EVENT_PROMOTION_HOLD_HOURS = env.int("EVENT_PROMOTION_HOLD_HOURS", default=24)
+# Hours a seat offered from the waitlist is held for its buyer to accept (by card, or by invoice / PO).
+WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # Days an invoice / purchase-order registration holds its seats before the invoice must be paid.
 EVENT_INVOICE_HOLD_DAYS = env.int("EVENT_INVOICE_HOLD_DAYS", default=14)
 # Seats one account that is neither a district leader nor staff may hold per workshop (group registration).
 EVENT_GROUP_SEATS_PER_ACCOUNT = env.int("EVENT_GROUP_SEATS_PER_ACCOUNT", default=5)
+# Course PD hours above (lessons' estimated minutes / 60) times this ratio get a warning in the editor.
+PD_HOURS_MAX_RATIO = env.float("PD_HOURS_MAX_RATIO", default=1.5)

@@ -48,7 +48,7 @@ def attendees_admin(*, event: EventPage) -> QuerySet[Attendee]:
     """Attendees of one workshop by name, for the check-in list, its export and the sign-in sheet."""
     return (
         Attendee.objects.filter(registration__event=event)
-        .select_related("registration", "registration__purchaser")
+        .select_related("registration", "registration__purchaser", "registration__event")
         .order_by("name", "id")
     )
 

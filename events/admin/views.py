@@ -4,6 +4,7 @@ attendees with bulk check-in, sign-in sheet; cancelling a registration or a work
 from __future__ import annotations
 
 import re
+from datetime import datetime, time
 
 import django_filters
 from django import forms
@@ -77,7 +78,7 @@ class OverviewView(WorkshopReportView):
     export_filename = "workshops"
     columns = [
         TitleColumn("title", label="Workshop", get_url=lambda e: _url("event", e.pk)),
-        Column("start", label="Starts", accessor=lambda e: local_time_text(e.start)),
+        Column("start", label="Starts", accessor="start_stamp"),
         Column("capacity", label="Capacity", accessor="seat_counter.capacity"),
         Column("confirmed_seats", label="Confirmed"),
         Column("pending_seats", label="Awaiting payment"),
@@ -86,7 +87,7 @@ class OverviewView(WorkshopReportView):
     ]
     list_export = [
         "title",
-        "start",
+        "start_stamp",
         "seat_counter.capacity",
         "confirmed_seats",
         "pending_seats",
@@ -95,7 +96,7 @@ class OverviewView(WorkshopReportView):
     ]
     export_headings = {
         "title": "Workshop",
-        "start": "Starts",
+        "start_stamp": "Starts",
         "seat_counter.capacity": "Capacity",
         "confirmed_seats": "Confirmed",
         "pending_seats": "Awaiting payment",
@@ -112,7 +113,7 @@ class OverviewView(WorkshopReportView):
 class RegistrationFilterSet(WagtailFilterSet):
     event = django_filters.ModelChoiceFilter(label="Workshop", queryset=EventPage.objects.order_by("-start"))
     status = django_filters.ChoiceFilter(
-        choices=[*Registration.Status.choices, ("invoice_due", "Confirmed · invoice due")], method="by_status"
+        choices=[*Registration.Status.choices, ("invoice_due", "Awaiting invoice payment")], method="by_status"
     )
     payment_method = django_filters.ChoiceFilter(choices=Registration.PaymentMethod.choices)
 
@@ -162,8 +163,10 @@ class RegistrationIndexView(WorkshopReportView):
         "organization_name",
         "total",
         "created",
+        "event.start_stamp",
     ]
     export_headings = {
+        "event.start_stamp": "Workshop starts",
         "reference": "Reference",
         "event.title": "Workshop",
         "purchaser.email": "Registered by",
@@ -402,6 +405,7 @@ class BulkCheckInForm(forms.Form):
         queryset=Attendee.objects.none(), error_messages={"required": "Tick at least one attendee."}
     )
     present = forms.TypedChoiceField(choices=[("1", "Present"), ("0", "Absent")], coerce=lambda v: v == "1")
+    note = forms.CharField(max_length=255, required=False)
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -420,8 +424,14 @@ def bulk_check_in(request, event_id: int):
             messages.error(request, " ".join(errors))
         return redirect(_url("attendees", event.pk))
     present = form.cleaned_data["present"]
-    for attendee in form.cleaned_data["attendee"]:
-        staff.attendee_check_in(attendee=attendee, present=present)
+    try:
+        for attendee in form.cleaned_data["attendee"]:
+            staff.attendee_check_in(
+                attendee=attendee, present=present, actor=request.user, note=form.cleaned_data["note"]
+            )
+    except services.RegistrationError as exc:
+        messages.error(request, str(exc))
+        return redirect(_url("attendees", event.pk))
     count = len(form.cleaned_data["attendee"])
     messages.success(
         request, f"{count} attendee{'s' if count != 1 else ''} {'checked in' if present else 'marked absent'}."
@@ -481,17 +491,25 @@ class RegistrationCancelView(RegistrationActionView):
         return f"Registration {obj.reference} cancelled; the waitlist has moved up."
 
 
+class InvoicePaidForm(forms.Form):
+    paid_on = forms.DateField(label="Payment received on", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label="Check number or transfer reference", max_length=100)
+
+
 class InvoicePaidView(RegistrationActionView):
     title = "Mark invoice paid"
     confirm_label = "Mark paid"
     destructive = False
+    form_class = InvoicePaidForm
 
     def describe(self, obj) -> str:
         return f"Invoice {obj.invoice_number} (PO {obj.po_number or '—'}, ${obj.total:,.2f}) is recorded as paid."
 
     def perform(self, obj, form) -> str:
         try:
-            services.registration_mark_invoice_paid(registration=obj)
+            data = form.cleaned_data
+            paid_on = timezone.make_aware(datetime.combine(data["paid_on"], time(12)))
+            services.registration_mark_invoice_paid(registration=obj, paid_on=paid_on, reference=data["reference"])
         except services.RegistrationError as exc:
             raise ValueError(str(exc)) from exc
         return f"Invoice {obj.invoice_number} marked paid."

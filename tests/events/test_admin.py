@@ -1,8 +1,11 @@
 """Staff tools: overview, registrations (search, filters, export), invoices, bulk check-in, confirmed cancels."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from events import services
 from events.models import Registration
@@ -63,7 +66,7 @@ def test_attendee_export_lists_confirmed_attendees(client, staff, workshop):
     assert header[:4] == ["Name", "E-mail", "Role", "Registration"] and "PO Number" in header
     assert [r["E-mail"] for r in rows] == ["ana@district.example.org", "ben@district.example.org"]
     assert rows[0]["PO Number"] == "PO-55"
-    assert rows[0]["Status"] == "Confirmed · invoice due"
+    assert rows[0]["Status"] == "Awaiting invoice payment"
     assert rows[0]["Organization"] == "Riverside USD"
     assert len(csv_rows(client.get(url, {"export": "csv", "everyone": "true"}))) == 1 + 4
     sheet = xlsx_rows(client.get(url, {"export": "xlsx"}))
@@ -123,7 +126,17 @@ def test_bulk_check_in_mark_paid_and_staff_cancel_after_confirming(client, staff
     client.force_login(staff)
     ana, ben = invoice.attendees.order_by("name")
     check_in = reverse("events_admin:bulk_check_in", args=[event.pk])
+    early = client.post(check_in, {"attendee": [ana.pk, ben.pk], "present": "1"}, follow=True)
+    assert "Check-in opens on the workshop&#x27;s day" in early.content.decode()
+    ana.refresh_from_db()
+    assert ana.checked_in_at is None
+    # On the workshop's day (moved to today for the check-in, then back so the waitlist can still move).
+    planned = event.start, event.end
+    event.start, event.end = timezone.now() - timedelta(minutes=1), timezone.now() + timedelta(hours=2)
+    event.save()
     client.post(check_in, {"attendee": [ana.pk, ben.pk], "present": "1"})
+    event.start, event.end = planned
+    event.save()
     ana.refresh_from_db(), ben.refresh_from_db()
     assert ana.checked_in_at is not None and ben.checked_in_at is not None
     client.post(check_in, {"attendee": [ben.pk], "present": "0"})
@@ -136,9 +149,11 @@ def test_bulk_check_in_mark_paid_and_staff_cancel_after_confirming(client, staff
     assert client.get(paid).status_code == 200
     invoice.refresh_from_db()
     assert invoice.invoice_status == Registration.InvoiceStatus.DUE  # the GET only asks
-    client.post(paid)
+    client.post(paid, {"paid_on": "2026-11-20", "reference": "Check 10442"})
     invoice.refresh_from_db()
     assert invoice.invoice_status == Registration.InvoiceStatus.PAID
+    assert invoice.invoice_payment_reference == "Check 10442"
+    assert timezone.localtime(invoice.invoice_paid_at).date().isoformat() == "2026-11-20"
 
     cancel = reverse("events_admin:registration_cancel", args=[card.pk])
     assert "cancelled and its seats go to the waitlist" in client.get(cancel).content.decode()

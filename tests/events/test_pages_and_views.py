@@ -234,7 +234,7 @@ def test_selectors_for_other_apps(user, make_user, make_event):
     [row] = selectors.dashboard_registrations(user=user)
     assert row.join_url_visible
     assert selectors.transcript_events(user=user) == []
-    staff.attendee_check_in(attendee=row.attendees.get())
+    staff.attendee_check_in(attendee=row.attendees.get(), now=event.start)
     [line] = selectors.transcript_events(user=user)
     assert line["title"] == event.title and str(line["pd_hours"]) == "3.00"
     [org_row] = selectors.organization_registrations(user_ids=[user.pk])

@@ -274,7 +274,7 @@ def test_leader_report_counts_attended_workshop_hours(client, district, home_pag
     missed = EventPageFactory(parent=index, title="Ratio routines", pd_hours=Decimal("5"))
     registration = event_services.registration_create(event=attended, purchaser=teacher)
     event_services.registration_create(event=missed, purchaser=teacher)
-    event_staff.attendee_check_in(attendee=registration.attendees.get())
+    event_staff.attendee_check_in(attendee=registration.attendees.get(), now=attended.start)
 
     report = organization_report(organization=org)
     [row] = [t for t in report["teachers"] if t.member.user_id == teacher.pk]

@@ -69,7 +69,9 @@ URL_EXPECTED = {
     "workshop-registration/<id:event_id>/calendar.ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "my-workshops/<id:pk>/": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "my-workshops/<id:pk>/pay/": ("login", "post", "post", "post", "post", "post", "post"),
-    "my-workshops/<id:pk>/cancel/": ("login", "post", "post", "post", "post", "post", "post"),
+    "my-workshops/<id:pk>/accept/": ("login", "post", "post", "post", "post", "post", "post"),
+    # GET asks for confirmation (the buyer, or staff who may cancel); the POST cancels.
+    "my-workshops/<id:pk>/cancel/": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "my-workshops/<id:pk>/attendees/": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "my-workshops/<id:pk>/invoice.pdf": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
     "my-workshops/<id:pk>/calendar.ics": ("login", "deny", "deny", "deny", "deny", "deny", "ok"),
