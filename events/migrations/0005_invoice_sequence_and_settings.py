@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_registration_offer_calendar_and_check_in_note'),
-        ('members', '0007_user_time_zone'),
+        ('members', '0009_user_time_zone'),
         ('wagtailcore', '0098_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_transcript_content_hash'),
+        ('members', '0008_invitationimport'),
     ]
 
     operations = [
