@@ -32,3 +32,14 @@ class HoneypotFormMixin(forms.Form):
     def answers(self) -> dict:
         """The cleaned answers to store, without the trap."""
         return {name: value for name, value in self.cleaned_data.items() if name != HONEYPOT_FIELD}
+
+
+def answers_as_initial(data, *, skip=("csrfmiddlewaretoken", HONEYPOT_FIELD)) -> dict:
+    """What someone typed, as a form's initial values: shown again when their post was held back unread."""
+    initial = {}
+    for name in data:
+        if name in skip:
+            continue
+        values = data.getlist(name)
+        initial[name] = values if len(values) > 1 else values[0]
+    return initial

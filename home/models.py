@@ -4,7 +4,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -16,7 +16,7 @@ from resources.models import GradeBand
 
 from .blocks import BaseStreamBlock
 from .fields import ChoiceListField
-from .forms import HoneypotFormMixin
+from .forms import HoneypotFormMixin, answers_as_initial
 from .throttle import throttle_allows
 
 
@@ -207,7 +207,9 @@ class DistrictInquiryPage(AbstractEmailForm):
             request, scope=f"inquiry:{self.pk}", limit=self.posts_per_address, window_seconds=self.post_window_seconds
         )
         if not allowed:
-            context.update(form=self.get_form(page=self, user=request.user), rate_limited=True)
+            # Their text comes back so nothing is lost; it is neither validated nor kept.
+            form = self.get_form(page=self, user=request.user, initial=answers_as_initial(request.POST))
+            context.update(form=form, rate_limited=True)
             return TemplateResponse(request, self.get_template(request), context, status=429)
         form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
         if form.is_bot():
@@ -252,7 +254,7 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("contact_email"),
         FieldPanel("privacy_page"),
         FieldPanel("accessibility_page"),
-        FieldPanel("district_inquiry_page"),
+        PageChooserPanel("district_inquiry_page", "home.DistrictInquiryPage"),
     ]
     # The footer links to these pages on every page view: fetch them with the settings row.
     select_related = ["privacy_page", "accessibility_page", "district_inquiry_page"]

@@ -115,6 +115,7 @@ def test_too_many_posts_from_one_address_get_a_clear_answer_not_an_error(client,
     assert response.status_code == 429
     body = response.content.decode()
     assert "too many" in body.lower() and "partnerships@example.org" not in body  # staff addresses stay private
+    assert "Riverbend Unified School District" in body  # what they typed is shown again, not lost
     assert FormSubmission.objects.count() == limit
     # Another address is not held back by the first one.
     assert client.post(inquiry_page.url, _post_data(inquiry_page), REMOTE_ADDR="198.51.100.9").status_code == 200
