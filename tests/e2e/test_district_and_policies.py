@@ -38,7 +38,13 @@ def test_library_on_a_phone_shows_results_before_the_filters(site, page):
     expect(toggle).to_be_hidden()
 
 
-def test_district_inquiry_and_policies(site, page):
+def test_district_inquiry_and_policies(site, page, monkeypatch):
+    from django.core.cache import cache
+
+    from home.models import DistrictInquiryPage
+
+    cache.clear()
+    monkeypatch.setattr(DistrictInquiryPage, "posts_per_address", 1)
     page.goto("/")
     footer = page.locator("footer.site-footer")
     footer.get_by_role("link", name="Privacy policy").click()
@@ -85,6 +91,21 @@ def test_district_inquiry_and_policies(site, page):
 
     submission = FormSubmission.objects.get()
     assert submission.get_data()["district_or_school"] == "Riverbend Unified School District"
+
+    # A second post from the same address within the hour is held back, with a clear message.
+    page.go_back()
+    page.get_by_label("Your name").fill("Rosa Diaz")
+    page.get_by_label("Work e-mail").fill("rosa.diaz@riverbend.example.org")
+    page.get_by_label("District or school").fill("Riverbend Unified School District")
+    page.get_by_label("Your role").select_option("Curriculum or district leader")
+    page.get_by_label("Number of teachers").fill("42")
+    page.get_by_role("button", name="Send my inquiry").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Too many messages")
+    expect(page.get_by_label("District or school")).to_have_value("Riverbend Unified School District")
+    assert FormSubmission.objects.count() == 1
+    audit(page, name="district inquiry, held back")
+    screenshot(page, "district-inquiry-held")
 
 
 def _shot(name):
