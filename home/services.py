@@ -107,13 +107,13 @@ def district_inquiry_receive(*, page, answers: dict):
         context = {
             "page": page,
             "rows": rows,
+            # The seeded question's name; a page whose editors removed it just gets the plain subject.
             "district": answers.get("district_or_school", ""),
             "subject": page.subject or "New inquiry: bring the network to a school or district",
             "submissions_url": settings.WAGTAILADMIN_BASE_URL
             + reverse("wagtailforms:list_submissions", args=[page.pk]),
             "site_url": settings.SITE_URL,
             "site_name": settings.WAGTAIL_SITE_NAME,
-            "staff_notice": True,
         }
         subject = " ".join(render_to_string("home/email/district_inquiry_subject.txt", context).split())
         message = EmailMultiAlternatives(

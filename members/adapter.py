@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from home.email import queue_message
 
@@ -11,8 +12,6 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        from django.conf import settings
-
         # The site's name and address for the e-mail layout, as every other e-mail of the site has them.
         ctx = {
             "request": request,
