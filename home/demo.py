@@ -4,8 +4,16 @@ from datetime import date
 
 from wagtail.models import Page, Site
 
-from .factories import ArticleIndexPageFactory, ArticlePageFactory, StandardPageFactory, site_home
-from .models import ArticlePage, HomePage, SiteSettings
+from core.demo_data import load_demo_data
+
+from .factories import (
+    ArticleIndexPageFactory,
+    ArticlePageFactory,
+    DistrictInquiryPageFactory,
+    StandardPageFactory,
+    site_home,
+)
+from .models import ArticlePage, DistrictInquiryPage, HomePage, SiteSettings, StandardPage
 from .services import editorial_workflow_setup
 
 ARTICLES = [
@@ -110,7 +118,7 @@ def seed(*, stdout) -> None:
         settings.save()
 
     if not Page.objects.filter(slug="about", depth=3).exists():
-        about = StandardPageFactory(
+        StandardPageFactory(
             parent=home,
             title="About the network",
             slug="about",
@@ -122,15 +130,8 @@ def seed(*, stdout) -> None:
                 )
             ],
         )
-        StandardPageFactory(
-            parent=home,
-            title="Accessibility",
-            slug="accessibility",
-            intro="We aim for WCAG 2.1 AA on every page. Tell us if something gets in your way.",
-        )
-        settings.accessibility_page = Page.objects.get(slug="accessibility", depth=3)
-        settings.privacy_page = about
-        settings.save()
+    _policy_pages(home, settings)
+    _district_inquiry_page(home, settings)
 
     _section_pages(home)
     editorial_workflow_setup()
@@ -151,6 +152,47 @@ def seed(*, stdout) -> None:
             article.topics.set([topics[s] for s in topic_slugs if s in topics])
             article.save()
         stdout.write(f"Created {len(ARTICLES)} articles")
+
+
+def _policy_pages(home, settings) -> None:
+    """The privacy policy and accessibility statement districts read before they approve the platform."""
+    pages = load_demo_data("home", "pages")
+    seeded = {}
+    for key in ("privacy", "accessibility"):
+        data = pages[key]
+        page = StandardPage.objects.child_of(home).filter(slug=data["slug"]).first()
+        if page is None:
+            page = StandardPageFactory(
+                parent=home, title=data["title"], slug=data["slug"], intro=data["intro"], body=_blocks(data["body"])
+            )
+        elif not page.body:
+            # An older seed left a one-line placeholder here: give it the full text.
+            page.title, page.intro, page.body = data["title"], data["intro"], _blocks(data["body"])
+            page.save_revision().publish()
+        seeded[key] = page
+    # The footer used to send "Privacy" to the About page; point it at the policy itself.
+    if settings.privacy_page is None or settings.privacy_page.slug == "about":
+        settings.privacy_page = seeded["privacy"]
+    if settings.accessibility_page is None:
+        settings.accessibility_page = seeded["accessibility"]
+    settings.save()
+
+
+def _district_inquiry_page(home, settings) -> None:
+    page = DistrictInquiryPage.objects.first()
+    if page is None:
+        data = load_demo_data("home", "pages")["district_inquiry"]
+        page = DistrictInquiryPageFactory(
+            parent=home,
+            title=data["title"],
+            slug=data["slug"],
+            intro=data["intro"],
+            thank_you_text=data["thank_you_text"],
+            to_address=settings.contact_email or "hello@example.org",
+        )
+    if settings.district_inquiry_page is None:
+        settings.district_inquiry_page = page
+        settings.save()
 
 
 def reset(*, stdout) -> None:
@@ -181,3 +223,8 @@ def _section_pages(home) -> None:
         )
     if not EventIndexPage.objects.exists():
         EventIndexPageFactory(parent=home, intro="<p>Live workshops, virtual sessions and summer institutes.</p>")
+
+
+def _blocks(rows) -> list[tuple]:
+    """StreamField content from the data file's [block type, value] pairs."""
+    return [(block_type, value) for block_type, value in rows]

@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from .models import ArticleIndexPage, ArticlePage, HomePage, StandardPage
+from .models import (
+    ArticleIndexPage,
+    ArticlePage,
+    DistrictInquiryField,
+    DistrictInquiryPage,
+    HomePage,
+    StandardPage,
+)
 
 
 def site_home() -> "HomePage":
@@ -98,3 +105,49 @@ class ArticlePageFactory(PageFactory):
     @classmethod
     def _default_parent(cls):
         return ArticleIndexPage.objects.first() or ArticleIndexPageFactory()
+
+
+# The questions of the district inquiry form: (label, field type, required, choices, help text).
+DISTRICT_INQUIRY_QUESTIONS = [
+    ("Your name", "singleline", True, "", ""),
+    ("Work e-mail", "email", True, "", "We answer here, usually within two school days."),
+    ("District or school", "singleline", True, "", ""),
+    (
+        "Your role",
+        "dropdown",
+        True,
+        "Classroom teacher\nInstructional coach\nPrincipal or assistant principal\nCurriculum or district leader\nOther",
+        "",
+    ),
+    ("Number of teachers", "number", True, "", "About how many teachers would take part."),
+    (
+        "Where would you like to start?",
+        "checkboxes",
+        False,
+        "Pedagogy in the four-part lesson structure\nContent knowledge\nIntervention planning",
+        "Pick the levers that fit your goals; we can help you choose one to begin with.",
+    ),
+    ("Anything else we should know?", "multiline", False, "", "Your goals, your timeline, what you have tried."),
+]
+
+
+def district_inquiry_questions() -> list[DistrictInquiryField]:
+    return [
+        DistrictInquiryField(
+            sort_order=n, label=label, field_type=kind, required=required, choices=choices, help_text=help_text
+        )
+        for n, (label, kind, required, choices, help_text) in enumerate(DISTRICT_INQUIRY_QUESTIONS)
+    ]
+
+
+class DistrictInquiryPageFactory(PageFactory):
+    class Meta:
+        model = DistrictInquiryPage
+
+    title = "Bring the network to your school or district"
+    slug = "bring-the-network"
+    intro = "<p>Tell us about your teachers and your goals, and we will plan a first conversation with you.</p>"
+    thank_you_text = "<p>Thank you. A member of our partnerships team will write back within two school days.</p>"
+    to_address = "partnerships@example.org"
+    subject = "New inquiry: bring the network to a school or district"
+    form_fields = factory.LazyFunction(district_inquiry_questions)

@@ -1,9 +1,12 @@
 """Home, standard and article pages, and the site-wide settings editors manage."""
 
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -13,6 +16,8 @@ from resources.models import GradeBand
 
 from .blocks import BaseStreamBlock
 from .fields import ChoiceListField
+from .forms import HoneypotFormMixin, answers_as_initial
+from .throttle import throttle_allows
 
 
 class HomePage(Page):
@@ -55,6 +60,7 @@ class HomePage(Page):
         "courses.CourseIndexPage",
         "resources.ResourceIndexPage",
         "events.EventIndexPage",
+        "home.DistrictInquiryPage",
     ]
     max_count = 1
 
@@ -146,6 +152,80 @@ class ArticlePage(Page):
         return [labels.get(code, code) for code in self.grade_bands or []]
 
 
+class DistrictInquiryField(AbstractFormField):
+    """One question on the district inquiry form, edited in the page's form builder."""
+
+    page = ParentalKey("DistrictInquiryPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class DistrictInquiryPage(AbstractEmailForm):
+    """The "Bring the network to your school or district" form: staff create one under the home page.
+
+    Answers are kept as Wagtail form submissions (Forms in the admin) and e-mailed to the staff
+    addresses through the outbox. A honeypot field and a per-address limit keep bots out.
+    """
+
+    intro = RichTextField(blank=True, help_text="What a partnership looks like and what happens after they write.")
+    thank_you_text = RichTextField(blank=True, help_text="Shown after the form is sent.")
+
+    # Posts one address may send per window: a person correcting a mistake stays well under it.
+    posts_per_address = 6
+    post_window_seconds = 60 * 60
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Questions"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading="E-mail to staff",
+        ),
+    ]
+    search_fields = AbstractEmailForm.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("thank_you_text"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "district inquiry page"
+
+    def get_form_class(self):
+        return type("DistrictInquiryForm", (HoneypotFormMixin, super().get_form_class()), {})
+
+    def serve(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        context = self.get_context(request)
+        allowed = throttle_allows(
+            request, scope=f"inquiry:{self.pk}", limit=self.posts_per_address, window_seconds=self.post_window_seconds
+        )
+        if not allowed:
+            # Their text comes back so nothing is lost; it is neither validated nor kept.
+            form = self.get_form(page=self, user=request.user, initial=answers_as_initial(request.POST))
+            context.update(form=form, rate_limited=True)
+            return TemplateResponse(request, self.get_template(request), context, status=429)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        if form.is_bot():
+            # Thanked like anyone else, so the sender learns nothing; nothing is kept or sent.
+            return self.render_landing_page(request, None, *args, **kwargs)
+        if form.is_valid():
+            return self.render_landing_page(request, self.process_form_submission(form), *args, **kwargs)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def process_form_submission(self, form):
+        from .services import district_inquiry_receive
+
+        return district_inquiry_receive(page=self, answers=form.answers())
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     """The footer and contact details editors change without a developer."""
@@ -159,6 +239,14 @@ class SiteSettings(BaseSiteSetting):
     accessibility_page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    district_inquiry_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where the footer and the membership page send schools and districts.",
+    )
 
     panels = [
         FieldPanel("tagline"),
@@ -166,9 +254,10 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("contact_email"),
         FieldPanel("privacy_page"),
         FieldPanel("accessibility_page"),
+        PageChooserPanel("district_inquiry_page", "home.DistrictInquiryPage"),
     ]
-    # The footer links to both pages on every page view: fetch them with the settings row.
-    select_related = ["privacy_page", "accessibility_page"]
+    # The footer links to these pages on every page view: fetch them with the settings row.
+    select_related = ["privacy_page", "accessibility_page", "district_inquiry_page"]
 
     class Meta:
         verbose_name = "site settings"

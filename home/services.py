@@ -80,3 +80,49 @@ def background_work_repair(*, since=None) -> dict:
         "confirmations": confirmations_repair(since=since),
         "reminders": reminders_repair(since=since),
     }
+
+
+def district_inquiry_receive(*, page, answers: dict):
+    """Keep a district's inquiry as a form submission and owe the e-mail to staff in the same transaction."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .email import queue_message
+
+    with transaction.atomic():
+        submission = page.get_submission_class().objects.create(form_data=answers, page=page)
+        addresses = [address.strip() for address in page.to_address.split(",") if address.strip()]
+        if not addresses:
+            return submission
+        rows, reply_to = [], []
+        for field in page.get_form_fields():
+            value = answers.get(field.clean_name)
+            if isinstance(value, list):
+                value = ", ".join(value)
+            rows.append((field.label, "" if value is None else str(value)))
+            if field.field_type == "email" and value and not reply_to:
+                reply_to = [value]
+        context = {
+            "page": page,
+            "rows": rows,
+            # The seeded question's name; a page whose editors removed it just gets the plain subject.
+            "district": answers.get("district_or_school", ""),
+            "subject": page.subject or "New inquiry: bring the network to a school or district",
+            "submissions_url": settings.WAGTAILADMIN_BASE_URL
+            + reverse("wagtailforms:list_submissions", args=[page.pk]),
+            "site_url": settings.SITE_URL,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        subject = " ".join(render_to_string("home/email/district_inquiry_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject,
+            render_to_string("home/email/district_inquiry.txt", context),
+            page.from_address or settings.DEFAULT_FROM_EMAIL,
+            addresses,
+            reply_to=reply_to,
+        )
+        message.attach_alternative(render_to_string("home/email/district_inquiry.html", context), "text/html")
+        queue_message(message, key=f"district-inquiry:{submission.pk}")
+    return submission
