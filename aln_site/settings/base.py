@@ -249,9 +249,10 @@ PAGE_CACHE_PAGE_TYPES = [
     "resources.ResourceIndexPage",
     "events.EventIndexPage",
 ]
-# Listing parameters a cached page may carry; any other parameter skips the cache.
+# Listing parameters a cached page may carry; any other parameter skips the cache. Not `q`: the
+# library records every search's words for the staff's search-terms report.
 PAGE_CACHE_QUERY_PARAMS = [
-    "q", "page", "sort", "grade", "band", "hlc", "part", "kind", "topic", "access", "length",
+    "page", "sort", "grade", "band", "hlc", "part", "kind", "topic", "access", "length",
     "when", "format", "price", "month",
 ]  # fmt: skip
 # Snippets and settings that cached pages show: saving or deleting one forgets every cached page.
