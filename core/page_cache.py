@@ -16,6 +16,7 @@ or saving a live page, and saving or deleting a taxonomy snippet or the site set
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.apps import apps
@@ -29,6 +30,7 @@ GENERATION_KEY = "page-cache:generation"
 REQUEST_FLAG = "_page_cache_page"
 MAX_QUERY_STRING = 512
 HIT_HEADER = "X-Page-Cache"
+logger = logging.getLogger(__name__)
 
 
 # --- the key --------------------------------------------------------------------------------
@@ -45,10 +47,14 @@ def _generation() -> int:
 def bump_generation(**kwargs) -> None:
     """Forget every cached page (old keys simply stop being read and expire)."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: the next read starts one
-        _generation()
-        cache.incr(GENERATION_KEY)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet: start one, then move past it
+            _generation()
+            cache.incr(GENERATION_KEY)
+    except Exception:
+        # A publish must not fail because the cache is down; entries left behind expire with their timeout.
+        logger.error("page_cache_invalidation_failed", exc_info=True)
 
 
 def _normalised_query(request) -> str | None:
@@ -96,8 +102,12 @@ class AnonymousPageCacheMiddleware:
         if query is None:
             return self.get_response(request)
 
-        key = _cache_key(request, query)
-        cached = cache.get(key)
+        try:
+            key = _cache_key(request, query)
+            cached = cache.get(key)
+        except Exception:  # a cache that is down costs speed, never the page
+            logger.warning("page_cache_unavailable", exc_info=True)
+            return self.get_response(request)
         if cached is not None:
             status, headers, content = cached
             response = HttpResponse(content, status=status)
@@ -109,7 +119,11 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if self._storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", HIT_HEADER.lower())]
-            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page_cache_unavailable", exc_info=True)
+                return response
             response[HIT_HEADER] = "miss"
         return response
 

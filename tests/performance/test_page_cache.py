@@ -200,3 +200,20 @@ def test_query_strings_outside_the_allow_list_skip_the_cache(library):
     # Facets share one entry whatever their order.
     assert Client().get(library.url + "?topic=ratios&grade=3")[HIT_HEADER] == "miss"
     assert Client().get(library.url + "?grade=3&topic=ratios")[HIT_HEADER] == "hit"
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_page(home_page, articles, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr("core.page_cache.cache", Down())
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert HIT_HEADER not in response
+    # Publishing still works; the invalidation failure is logged.
+    ArticlePageFactory(parent=articles, title="Published while the cache was down")
+    assert "Published while the cache was down" in Client().get(articles.url).content.decode()
