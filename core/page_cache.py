@@ -77,6 +77,14 @@ def _normalised_query(request) -> str | None:
     return copy.urlencode()
 
 
+def generation_key(*parts) -> str:
+    """A cache key that changes whenever published content changes (for reads cached elsewhere)."""
+    try:
+        return ":".join(["published", str(_generation()), *map(str, parts)])
+    except Exception:  # the cache is down: a key nobody else uses, so nothing stale is read
+        return ":".join(["published", "none", str(time.time()), *map(str, parts)])
+
+
 def _cache_key(request, query: str) -> str:
     return f"page-cache:{_generation()}:{request.get_host()}:{request.path}?{query}"
 

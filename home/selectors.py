@@ -1,10 +1,12 @@
 """Reads for home and article pages, and the site search."""
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from wagtail.models import Page
 
+from core.page_cache import generation_key
 from core.search import search
 
 NAV_TYPES = [
@@ -15,9 +17,26 @@ NAV_TYPES = [
 ]
 
 
+NAVIGATION_SECONDS = 300
+
+
 def navigation_pages() -> list[dict]:
-    """The main sections, in menu order, in one query."""
-    from django.apps import apps
+    """The main sections, in menu order: from the cache, or one query (forgotten when anything is published)."""
+    key = generation_key("navigation")
+    try:
+        items = cache.get(key)
+    except Exception:  # a cache that is down costs one query, not the page
+        items = None
+    if items is None:
+        items = _navigation_pages()
+        try:
+            cache.set(key, items, NAVIGATION_SECONDS)
+        except Exception:
+            pass
+    return items
+
+
+def _navigation_pages() -> list[dict]:
     from django.contrib.contenttypes.models import ContentType
 
     # get_for_models uses Django's content-type cache: no query once warm.
