@@ -11,8 +11,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import outbox
+        from . import outbox, page_cache, search
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
         outbox.connect_signals()
+        page_cache.connect_signals()
+        search.connect_signals()

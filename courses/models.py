@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.search import search_vector_column
 from home.fields import ChoiceListField
 from members.access import AccessLevel
 from resources.models import GradeBand
@@ -147,6 +148,9 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("concepts"), FieldPanel("topics")], heading="Tags"),
         InlinePanel("facilitators", label="Facilitators"),
     ]
+    # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"], ["description", "outcomes"])
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("description"),

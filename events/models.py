@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.search import search_vector_column
 from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
 from home.fields import ChoiceListField
 from resources.models import GradeBand
@@ -214,6 +215,9 @@ class EventPage(Page):
             ObjectList(Page.settings_panels, heading="Settings"),
         ]
     )
+    # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"], ["body", "facilitators", "audience"])
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),

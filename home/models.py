@@ -1,5 +1,6 @@
 """Home, standard and article pages, and the site-wide settings editors manage."""
 
+from django.core.cache import cache
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -9,9 +10,11 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from core.page_cache import generation_key
+from core.search import search_vector_column
 from resources.models import GradeBand
 
 from .blocks import BaseStreamBlock
@@ -134,6 +137,9 @@ class ArticlePage(Page):
         MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("topics")], heading="Tags"),
         FieldPanel("body"),
     ]
+    # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"], ["body", "author"])
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
@@ -258,6 +264,38 @@ class SiteSettings(BaseSiteSetting):
     ]
     # The footer links to these pages on every page view: fetch them with the settings row.
     select_related = ["privacy_page", "accessibility_page", "district_inquiry_page"]
+    cache_seconds = 300
+
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's per-request lookup, kept in the shared cache until anything is published or saved.
+
+        Saving these settings (or a Site, or publishing a page) changes the key (core.page_cache).
+        The admin's edit view reads with for_site, never from here.
+        """
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        key = generation_key("site-settings", site.pk)
+        try:
+            instance = cache.get(key)
+        except Exception:  # a cache that is down costs one query
+            instance = None
+        if instance is None:
+            instance = cls.base_queryset().filter(site=site).first()
+            if instance is None:  # the first request creates the row, and that save changes the key
+                instance = cls.for_site(site)
+                key = generation_key("site-settings", site.pk)
+            try:
+                cache.set(key, instance, cls.cache_seconds)
+            except Exception:
+                pass
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
 
     class Meta:
         verbose_name = "site settings"

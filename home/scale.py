@@ -157,9 +157,13 @@ def index_for_search(model, ids: list[int]) -> None:
     """Fill the search index for new pages with the backend's bulk add (what update_index does)."""
     from wagtail.search.backends import get_search_backends
 
+    from core.search import refresh_search_vectors
+
     for backend in get_search_backends():
         for i in range(0, len(ids), 500):
             backend.add_bulk(model, list(model.objects.filter(pk__in=ids[i : i + 500])))
+    # Rows inserted in bulk skipped the save signal that keeps the stored vector (core.search).
+    refresh_search_vectors(model, ids)
 
 
 def _through_rows(field, pairs):

@@ -1,7 +1,13 @@
-"""Reads for home and article pages."""
+"""Reads for home and article pages, and the site search."""
 
+from django.apps import apps
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Q
 from wagtail.models import Page
+
+from core.page_cache import generation_key
+from core.search import search
 
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
@@ -11,9 +17,26 @@ NAV_TYPES = [
 ]
 
 
+NAVIGATION_SECONDS = 300
+
+
 def navigation_pages() -> list[dict]:
-    """The main sections, in menu order, in one query."""
-    from django.apps import apps
+    """The main sections, in menu order: from the cache, or one query (forgotten when anything is published)."""
+    key = generation_key("navigation")
+    try:
+        items = cache.get(key)
+    except Exception:  # a cache that is down costs one query, not the page
+        items = None
+    if items is None:
+        items = _navigation_pages()
+        try:
+            cache.set(key, items, NAVIGATION_SECONDS)
+        except Exception:
+            pass
+    return items
+
+
+def _navigation_pages() -> list[dict]:
     from django.contrib.contenttypes.models import ContentType
 
     # get_for_models uses Django's content-type cache: no query once warm.
@@ -90,3 +113,39 @@ def article_list(*, index_page, params) -> dict:
         "selected_band": band,
         "selected_topic": topic,
     }
+
+
+# --- site search ----------------------------------------------------------------------------
+SEARCH_RESULTS_MAX = 200
+MAX_OUTLINE_WORDS = 10
+# Page types with a stored search vector (core.search); their ranks compare with each other.
+RANKED_TYPES = ["resources.ResourcePage", "courses.CoursePage", "home.ArticlePage", "events.EventPage"]
+
+
+def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Page]:
+    """Published pages matching `query`, best first, matching only text this visitor may read.
+
+    Lessons the visitor cannot open are matched on their title and summary (shown in every
+    course outline), never on their body: otherwise the search would answer "is this word in
+    the members' lesson?".
+    """
+    from courses.models import LessonPage
+    from courses.selectors import lesson_ids_hidden_from
+
+    ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
+    ranked = []
+    for model in ranked_models:
+        ranked += list(search(model.objects.live().public(), query)[:limit])
+    ranked.sort(key=lambda page: -page.search_rank)
+    results = ranked[:limit]
+
+    hidden = lesson_ids_hidden_from(user=user)
+    others = Page.objects.live().public().not_type(*ranked_models).exclude(pk__in=hidden).specific()
+    results += list(search(others, query)[: max(limit - len(results), 0)])
+    if hidden and len(results) < limit:
+        seen = {page.pk for page in results}
+        outline = LessonPage.objects.live().public().filter(pk__in=hidden)
+        for word in query.split()[:MAX_OUTLINE_WORDS]:
+            outline = outline.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        results += [page for page in outline.order_by("path")[: limit - len(results)] if page.pk not in seen]
+    return results

@@ -37,35 +37,13 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render({}))
 
 
-SEARCH_RESULTS_MAX = 200
-
-
 def search(request):
-    """Site-wide search across every published page, matching only text this visitor may read.
-
-    Lessons the visitor cannot open are matched on their title and summary (shown in every
-    course outline), never on their body: otherwise the search would answer "is this word in
-    the members' lesson?".
-    """
+    """Site-wide search across every published page (home.selectors.site_search), ten a page."""
     from django.core.paginator import Paginator
-    from wagtail.models import Page
 
-    from courses.models import LessonPage
-    from courses.selectors import lesson_ids_hidden_from
+    from .selectors import site_search
 
-    query = request.GET.get("q", "").strip()[:200]
-    results = []
-    if query:
-        hidden = lesson_ids_hidden_from(user=request.user)
-        readable = Page.objects.live().public().exclude(pk__in=hidden).specific().search(query)
-        results = list(readable[:SEARCH_RESULTS_MAX])
-        if hidden:
-            outline_only = LessonPage.objects.live().public().filter(pk__in=hidden)
-            seen = {p.pk for p in results}
-            results += [
-                p
-                for p in outline_only.search(query, fields=["title", "summary"])[:SEARCH_RESULTS_MAX]
-                if p.pk not in seen
-            ]
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    results = site_search(query=query, user=request.user) if query else []
     page_obj = Paginator(results, 10).get_page(request.GET.get("page"))
     return render(request, "home/search.html", {"query": query, "page_obj": page_obj})

@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.search import search_vector_column
 from home.blocks import BaseStreamBlock
 from members.access import AccessLevel, decide
 
@@ -220,6 +221,9 @@ class ResourcePage(Page):
         ]
     )
 
+    # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"], ["body"])
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),

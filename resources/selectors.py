@@ -1,7 +1,8 @@
 """Reads of the resource library: the faceted listing, a resource's detail, My library, reports.
 
-The listing costs a fixed number of queries: one search (when there is a query), one per
-facet (labels and counts together), one count and one page of results with its prefetches.
+The listing costs a fixed number of queries: one for every facet's labels and counts with the total
+(the search is a condition inside it on PostgreSQL; Wagtail's backend adds one query elsewhere),
+and one page of results with its prefetches.
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from wagtail.images import get_image_model
 
 from core.params import parse_ids
+from core.search import search
 from members.access import Reason
 
 from .models import (
@@ -144,50 +148,169 @@ FACETS = [
 ]
 
 
-def _counted(model_qs: QuerySet, base: QuerySet) -> QuerySet:
-    """Taxonomy values with how many resources of `base` carry each, in one query.
+# --- all facet counts in one query -----------------------------------------------------------
+# One statement: a CTE of the library's live resources with one 0/1 flag per active condition (the
+# search words and each selected facet), then one grouped branch per facet that counts the rows
+# passing every flag but its own. Counts cost one query whatever the number of resources or values.
+ROW_COLUMNS = ("facet", "value", "label", "label2", "s1", "s2", "s3", "n")
 
-    GROUP BY queries ignore Meta.ordering, so callers pass an explicit order_by.
-    """
-    return model_qs.annotate(
-        n=Count("resources", filter=Q(resources__in=base.values("pk")), distinct=True),
+
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _m2m(name: str) -> tuple[str, str, str]:
+    field = ResourcePage._meta.get_field(name)
+    return field.remote_field.through._meta.db_table, field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def _where(flags: list[str], skip: str | None) -> str:
+    conditions = [f"m.f_{flag} = 1" for flag in flags if flag != skip]
+    return " AND ".join(conditions) or "1 = 1"
+
+
+def _labelled_branch(facet, table, value, label, label2, sorts, joins, key_expr, counted_from, where):
+    """Every row of a taxonomy table with how many flagged resources carry it (0 when none)."""
+    return (
+        f"SELECT '{facet}', {value}, {label}, {label2}, {sorts}, COALESCE(c.n, 0) FROM {table} x {joins} "
+        f"LEFT JOIN (SELECT {key_expr} AS k, COUNT(DISTINCT m.id) AS n FROM m {counted_from} WHERE {where} "
+        f"GROUP BY {key_expr}) c ON c.k = x.id"
     )
 
 
-def _facet_options(spec: FacetSpec, base: QuerySet, selected: list[str]) -> list[FacetOption]:
+def facet_counts(base: QuerySet, conditions: dict[str, QuerySet]) -> dict[str, list[tuple]]:
+    """Rows per facet for the resources of `base`, each condition a queryset of the resources it keeps.
+
+    Returns {facet: [(value, label, label2, n), ...] in display order}, plus "total" (every
+    condition) and "without" ({condition: count with all but that one}) for the empty state.
+    """
+    r = ResourcePage._meta.db_table
+    pk = ResourcePage._meta.pk.column
+    kind_col = ResourcePage._meta.get_field("kind").column
+    access_col = ResourcePage._meta.get_field("access_level").column
+    flags = list(conditions)
+    params: list = []
+    flag_columns = []
+    for flag, qs in conditions.items():
+        try:
+            sql, p = _sql(qs.values("pk"))
+        except EmptyResultSet:  # a condition nothing can meet (no search match): the flag is 0 everywhere
+            flag_columns.append(f", 0 AS f_{flag}")
+            continue
+        flag_columns.append(f", CASE WHEN r.{pk} IN ({sql}) THEN 1 ELSE 0 END AS f_{flag}")
+        params += p
+    base_sql, base_params = _sql(base.values("pk"))
+    params += base_params
+    cte = (
+        f"WITH m AS (SELECT r.{pk} AS id, r.{kind_col} AS kind_id, r.{access_col} AS access_level"
+        f"{''.join(flag_columns)} FROM {r} r WHERE r.{pk} IN ({base_sql}))"
+    )
+
+    grade_t, grade_src, grade_dst = _m2m("grades")
+    hlc_t, hlc_src, hlc_dst = _m2m("concepts")
+    part_t, part_src, part_dst = _m2m("lesson_parts")
+    topic_t, topic_src, topic_dst = _m2m("topics")
+    grade_table = Grade._meta.db_table
+
+    def through(table, src):
+        return f"JOIN {table} t ON t.{src} = m.id"
+
+    branches = [
+        _labelled_branch(
+            "grade",
+            grade_table,
+            "x.code",
+            "x.name",
+            "''",
+            "x.sort_order, 0, ''",
+            "",
+            f"t.{grade_dst}",
+            through(grade_t, grade_src),
+            _where(flags, "grade"),
+        ),
+        _labelled_branch(
+            "hlc",
+            HighLeverageConcept._meta.db_table,
+            "CAST(x.id AS TEXT)",
+            "g.name",
+            "x.title",
+            "g.sort_order, x.sort_order, x.title",
+            f"JOIN {grade_table} g ON g.id = x.grade_id",
+            f"t.{hlc_dst}",
+            through(hlc_t, hlc_src),
+            _where(flags, "hlc"),
+        ),
+        _labelled_branch(
+            "part",
+            LessonPart._meta.db_table,
+            "x.slug",
+            "x.name",
+            "''",
+            "x.sort_order, 0, ''",
+            "",
+            f"t.{part_dst}",
+            through(part_t, part_src),
+            _where(flags, "part"),
+        ),
+        _labelled_branch(
+            "kind",
+            ResourceKind._meta.db_table,
+            "x.slug",
+            "x.name",
+            "''",
+            "x.sort_order, 0, x.name",
+            "",
+            "m.kind_id",
+            "",
+            _where(flags, "kind"),
+        ),
+        _labelled_branch(
+            "topic",
+            Topic._meta.db_table,
+            "x.slug",
+            "x.name",
+            "''",
+            "x.sort_order, 0, x.name",
+            "",
+            f"t.{topic_dst}",
+            through(topic_t, topic_src),
+            _where(flags, "topic"),
+        ),
+        f"SELECT 'band', g.band, '', '', 0, 0, '', COUNT(DISTINCT m.id) FROM m {through(grade_t, grade_src)} "
+        f"JOIN {grade_table} g ON g.id = t.{grade_dst} WHERE {_where(flags, 'band')} GROUP BY g.band",
+        f"SELECT 'access', m.access_level, '', '', 0, 0, '', COUNT(*) FROM m WHERE {_where(flags, 'access')} "
+        "GROUP BY m.access_level",
+        f"SELECT 'total', '', '', '', 0, 0, '', COUNT(*) FROM m WHERE {_where(flags, None)}",
+    ]
+    branches += [
+        f"SELECT 'without', '{flag}', '', '', 0, 0, '', COUNT(*) FROM m WHERE {_where(flags, flag)}" for flag in flags
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(cte + " " + " UNION ALL ".join(branches), params)
+        rows = cursor.fetchall()
+
+    out: dict = {"total": 0, "without": {}}
+    for facet, value, label, label2, *_sort_keys, n in sorted(rows, key=lambda row: (row[0], row[4], row[5], row[6])):
+        if facet == "total":
+            out["total"] = n
+        elif facet == "without":
+            out["without"][value] = n
+        else:
+            out.setdefault(facet, []).append((value, label, label2, n))
+    return out
+
+
+def _facet_options(spec: FacetSpec, counted: dict, selected: list[str]) -> list[FacetOption]:
     chosen = set(selected)
-    if spec.param == "grade":
-        rows = [(g.code, g.name, g.n) for g in _counted(Grade.objects.order_by("sort_order"), base)]
-    elif spec.param == "hlc":
-        rows = [
-            (str(c.pk), f"{c.grade.name}: {c.title}", c.n)
-            for c in _counted(
-                HighLeverageConcept.objects.select_related("grade").order_by(
-                    "grade__sort_order", "sort_order", "title"
-                ),
-                base,
-            )
-        ]
-    elif spec.param == "part":
-        rows = [(p.slug, p.name, p.n) for p in _counted(LessonPart.objects.order_by("sort_order"), base)]
-    elif spec.param == "kind":
-        rows = [(k.slug, k.name, k.n) for k in _counted(ResourceKind.objects.order_by("sort_order", "name"), base)]
-    elif spec.param == "topic":
-        rows = [(t.slug, t.name, t.n) for t in _counted(Topic.objects.order_by("sort_order", "name"), base)]
-    elif spec.param == "band":
-        counts = dict(
-            base.filter(grades__isnull=False)
-            .order_by()
-            .values_list("grades__band")
-            .annotate(n=Count("pk", distinct=True))
-            .values_list("grades__band", "n")
-        )
-        rows = [(value, label, counts.get(value, 0)) for value, label in GradeBand.choices]
-    else:  # access
-        counts = dict(
-            base.order_by().values_list("access_level").annotate(n=Count("pk")).values_list("access_level", "n")
-        )
-        rows = [(value, label, counts.get(value, 0)) for value, label in ResourceAccess.choices]
+    if spec.param == "hlc":
+        rows = [(v, f"{label}: {label2}", n) for v, label, label2, n in counted.get("hlc", [])]
+    elif spec.param in ("band", "access"):
+        counts = {v: n for v, _, _, n in counted.get(spec.param, [])}
+        choices = GradeBand.choices if spec.param == "band" else ResourceAccess.choices
+        rows = [(value, label, counts.get(value, 0)) for value, label in choices]
+    else:
+        rows = [(v, label, n) for v, label, _, n in counted.get(spec.param, [])]
     # Values nobody could pick are noise, unless already chosen (so they can be unchosen).
     return [FacetOption(v, label, n, v in chosen) for v, label, n in rows if n or v in chosen]
 
@@ -203,12 +326,6 @@ def _without(params: QueryDict, param: str, value: str | None = None) -> str:
     return copy.urlencode()
 
 
-def _search_ids(base: QuerySet, query: str) -> list[int]:
-    """Ids of matching resources, best match first (Wagtail's search backend)."""
-    results = base.search(query, operator="and")
-    return [page.pk for page in results]
-
-
 def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     """Everything the library page shows for these GET parameters."""
     query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
@@ -219,31 +336,28 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         sort = default_sort
 
     base = ResourcePage.objects.live().public().descendant_of(index_page)
-    search_ids: list[int] | None = None
-    if query:
-        search_ids = _search_ids(base, query)
-        base = base.filter(pk__in=search_ids)
-
     selected = {spec.param: spec.clean([v for v in params.getlist(spec.param) if v]) for spec in FACETS}
     filters = {spec.param: spec.build_filter(selected[spec.param]) for spec in FACETS if selected[spec.param]}
 
-    def filtered(excluding: str | None = None) -> QuerySet:
-        qs = base
-        for param, condition in filters.items():
-            if param != excluding:
-                qs = qs.filter(condition)
-        return qs
+    # The conditions, each as the resources it keeps; the facet query flags every resource with each.
+    conditions: dict[str, QuerySet] = {}
+    matched = base
+    if query:
+        matched = search(base, query)
+        conditions["q"] = matched
+    for param, condition in filters.items():
+        conditions[param] = ResourcePage.objects.filter(condition)
+    counted = facet_counts(base, conditions)
 
     # Each facet counts against every other filter, so a teacher sees what picking a value would give.
-    facets = [
-        Facet(spec.param, spec.label, _facet_options(spec, filtered(spec.param), selected[spec.param]))
-        for spec in FACETS
-    ]
+    facets = [Facet(spec.param, spec.label, _facet_options(spec, counted, selected[spec.param])) for spec in FACETS]
 
-    results = filtered().annotate(download_count=download_count_subquery())
-    if sort == Sort.RELEVANCE and search_ids:
-        rank = Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(search_ids)], output_field=IntegerField())
-        results = results.order_by(rank)
+    results = matched
+    for condition in filters.values():
+        results = results.filter(condition)
+    results = results.annotate(download_count=download_count_subquery())
+    if sort == Sort.RELEVANCE:
+        results = results.order_by("-search_rank", "-pk")
     elif sort == Sort.DOWNLOADS:
         results = results.order_by("-download_count", "-first_published_at")
     elif sort == Sort.TITLE:
@@ -256,9 +370,7 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
     )
     paginator = Paginator(results, PER_PAGE)
-    # Every resource has exactly one access level, so the access facet already counted the results.
-    access = next(f for f in facets if f.param == "access")
-    paginator.count = sum(o.count for o in access.options if o.selected or not selected["access"])
+    paginator.count = counted["total"]  # already counted with the facets
     page_obj = paginator.get_page(params.get("page"))
 
     labels = {(f.param, o.value): o.label for f in facets for o in f.options}
@@ -274,7 +386,7 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
 
     suggestions: list[Suggestion] = []
     if total == 0 and (filters or query):
-        suggestions = _empty_state_suggestions(base, filters, query, params, facet_labels, index_page)
+        suggestions = _empty_state_suggestions(counted["without"], params, facet_labels)
 
     page_obj.object_list = list(page_obj.object_list)
     saved_ids: frozenset[int] = frozenset()
@@ -291,26 +403,17 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     return Listing(query, sort, sort_choices, page_obj, total, facets, active, saved_ids, suggestions)
 
 
-def _empty_state_suggestions(base, filters, query, params, facet_labels, index_page) -> list[Suggestion]:
-    """For an empty result: how many resources each single removal would bring back (one count each)."""
+def _empty_state_suggestions(without: dict[str, int], params, facet_labels) -> list[Suggestion]:
+    """For an empty result: how many resources each single removal would bring back (from the facet query)."""
     suggestions = []
-    for param in filters:
-        qs = base
-        for other, condition in filters.items():
-            if other != param:
-                qs = qs.filter(condition)
-        count = qs.count()
-        if count:
-            suggestions.append(
-                Suggestion(f"Remove the {facet_labels[param].lower()} filter", _without(params, param), count)
-            )
-    if query:
-        qs = ResourcePage.objects.live().public().descendant_of(index_page)
-        for condition in filters.values():
-            qs = qs.filter(condition)
-        count = qs.count()
-        if count:
+    for param, count in without.items():
+        if not count:
+            continue
+        if param == "q":
             suggestions.append(Suggestion("Clear the search words", _without(params, "q"), count))
+        else:
+            label = f"Remove the {facet_labels[param].lower()} filter"
+            suggestions.append(Suggestion(label, _without(params, param), count))
     return sorted(suggestions, key=lambda s: -s.count)
 
 

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "core.middleware.RejectNulBytesMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "core.request_id.RequestIdResponseMiddleware",
+    # Before sessions, CSRF and messages: it stores a response only after they have set their cookies.
+    "core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +237,36 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Cached public pages (core/page_cache.py, docs/performance.md) ---
+# Seconds an anonymous page stays cached; publishing anything forgets them all sooner. 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Page types that look the same to every anonymous visitor (no gated body, nothing personal).
+PAGE_CACHE_PAGE_TYPES = [
+    "home.HomePage",
+    "home.StandardPage",
+    "home.ArticleIndexPage",
+    "home.ArticlePage",
+    "courses.CourseIndexPage",
+    "resources.ResourceIndexPage",
+    "events.EventIndexPage",
+]
+# Listing parameters a cached page may carry; any other parameter skips the cache. Not `q`: the
+# library records every search's words for the staff's search-terms report.
+PAGE_CACHE_QUERY_PARAMS = [
+    "page", "sort", "grade", "band", "hlc", "part", "kind", "topic", "access", "length",
+    "when", "format", "price", "month",
+]  # fmt: skip
+# Snippets and settings that cached pages show: saving or deleting one forgets every cached page.
+PAGE_CACHE_INVALIDATED_BY = [
+    "resources.Grade",
+    "resources.HighLeverageConcept",
+    "resources.LessonPart",
+    "resources.ResourceKind",
+    "resources.Topic",
+    "home.SiteSettings",
+    "wagtailcore.Site",
+]
 
 # --- Celery ---
 # Empty variables count as unset, so a blank line in .env keeps the embedded default.

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off by default, so a test that changes rows without publishing sees them; tests/performance and
+# tests/security turn it on (their conftest) to prove what it serves to whom.
+PAGE_CACHE_SECONDS = 0
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = Path(env("TEST_MEDIA_ROOT", default="/tmp/aln-test-media"))  # noqa: F405
 # Tasks run inline unless a test asks for the real worker (tests/test_celery_worker.py).

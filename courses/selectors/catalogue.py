@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from core.search import search
 from members.access import AccessLevel, entitlements_for
 from resources.models import GradeBand, HighLeverageConcept
 
@@ -68,8 +69,8 @@ def course_catalogue(*, index_page: CourseIndexPage, params, user, request=None)
         sort = "newest"
     order = {c.pk: i for i, c in enumerate(courses)}
     if q:
-        hits = list(CoursePage.objects.live().child_of(index_page).search(q))
-        order = {c.pk: i for i, c in enumerate(hits)}
+        hits = search(CoursePage.objects.live().child_of(index_page), q).values_list("pk", flat=True)
+        order = {pk: i for i, pk in enumerate(hits)}
         courses = [c for c in courses if c.pk in order]
     facets = {c.pk: _course_facets(c) for c in courses}
 
