@@ -39,7 +39,7 @@ def reflection(prompt, guidance=""):
 
 
 def _build(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
-    from resources.models import HighLeverageConcept, Topic
+    from taxonomy.models import HighLeverageConcept, Topic
 
     course = CoursePageFactory(
         parent=catalogue,

@@ -18,7 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.fields import ChoiceListField
-from resources.models import GradeBand
+from taxonomy.models import GradeBand
 
 from .blocks import EventStreamBlock
 

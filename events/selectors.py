@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.params import parse_month
 from members.access import StaffAction, staff_can
-from resources.models import GradeBand
+from taxonomy.models import GradeBand
 
 from . import rules
 from .models import Attendee, EventFormat, EventPage, Registration

@@ -81,8 +81,8 @@ ARTICLES = [
 
 
 def seed(*, stdout) -> None:
-    from resources.demo import seed_taxonomy
-    from resources.models import Topic
+    from taxonomy.demo import seed_taxonomy
+    from taxonomy.models import Topic
 
     seed_taxonomy()
     home = HomePage.objects.first()

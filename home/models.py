@@ -9,7 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from resources.models import GradeBand
+from taxonomy.models import GradeBand
 
 from .blocks import BaseStreamBlock
 from .fields import ChoiceListField
@@ -118,7 +118,7 @@ class ArticlePage(Page):
     summary = models.TextField(help_text="One or two sentences shown in listings.")
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
-    topics = ParentalManyToManyField("resources.Topic", blank=True)
+    topics = ParentalManyToManyField("taxonomy.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
 
     content_panels = Page.content_panels + [

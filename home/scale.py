@@ -522,7 +522,7 @@ def _plain_page(home) -> None:
 
 
 def _taxonomy() -> dict[str, list[int]]:
-    from resources.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
+    from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
     return {
         "grades": list(Grade.objects.values_list("pk", flat=True)),

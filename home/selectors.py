@@ -80,7 +80,7 @@ def article_list(*, index_page, params) -> dict:
         articles = articles.filter(topics__slug=topic)
     paginator = Paginator(articles, index_page.per_page)
     page_obj = paginator.get_page(params.get("page"))
-    from resources.models import GradeBand, Topic
+    from taxonomy.models import GradeBand, Topic
 
     return {
         "articles": page_obj,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from members.access import AccessLevel, entitlements_for
-from resources.models import GradeBand, HighLeverageConcept
+from taxonomy.models import GradeBand, HighLeverageConcept
 
 from ..models import (
     CourseIndexPage,

@@ -64,7 +64,7 @@ def _targets() -> list[Target]:
     from courses.models import Enrollment, LessonPage
     from events.models import EventPage
     from home.scale import BENCH_MEMBER_EMAIL, PLAIN_PAGE_SLUG
-    from resources.models import Grade, Topic
+    from taxonomy.models import Grade, Topic
 
     enrollment = (
         Enrollment.objects.filter(user__email=BENCH_MEMBER_EMAIL, course__access_level="members")
