@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.fields import ChoiceListField
+from core.fields import ChoiceListField
 from members.access import AccessLevel
 from taxonomy.models import GradeBand
 

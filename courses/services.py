@@ -410,7 +410,7 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
 
 
 def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> None:
-    from home.email import send_templated_email
+    from core.email import send_templated_email
 
     user = certificate.user
     if user is None or not user.email:

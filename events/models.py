@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.fields import ChoiceListField
+from core.fields import ChoiceListField
 from taxonomy.models import GradeBand
 
 from .blocks import EventStreamBlock

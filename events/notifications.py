@@ -30,7 +30,7 @@ def email_context(registration: Registration, *, extra: dict | None = None) -> d
 
 def registration_notify(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
     """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
-    from home.email import send_templated_email
+    from core.email import send_templated_email
 
     from .ics import registration_calendar
 

@@ -46,7 +46,7 @@ def reminders_send_due(*, now=None) -> int:
 
 
 def _send_reminder(attendee: Attendee, kind: str) -> None:
-    from home.email import send_templated_email
+    from core.email import send_templated_email
 
     from .ics import registration_calendar
 

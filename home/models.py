@@ -9,10 +9,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.blocks import BaseStreamBlock
+from core.fields import ChoiceListField
 from taxonomy.models import GradeBand
-
-from .blocks import BaseStreamBlock
-from .fields import ChoiceListField
 
 
 class HomePage(Page):

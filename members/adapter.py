@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from home.email import queue_message
+from core.email import queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):

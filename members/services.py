@@ -388,7 +388,7 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
 
 def invitation_create(*, organization: Organization, email: str, invited_by: User | None) -> Invitation:
     """Invite a teacher by e-mail (again if asked: the same invitation is re-sent)."""
-    from home.email import send_templated_email
+    from core.email import send_templated_email
 
     email = email.strip().lower()
     with transaction.atomic():

@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
+from core.blocks import BaseStreamBlock
 from members.access import AccessLevel, decide
 from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
