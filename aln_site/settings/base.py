@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "resources",
     "courses",
     "events",
+    "learning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
