@@ -13,7 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.fields import ChoiceListField
-from members.access import AccessLevel
+from members.access import AccessLevel, can_view_lesson
 from taxonomy.models import GradeBand
 
 from .blocks import LessonStreamBlock
@@ -276,8 +276,6 @@ class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
 
     def document_access_decision(self, user):
         """Files used in a lesson are for those who may open the lesson."""
-        from members.access import can_view_lesson
-
         return can_view_lesson(user, self, self.course)
 
     def serve(self, request, *args, **kwargs):

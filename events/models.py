@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.fields import ChoiceListField
+from members.access import can_view_recording
 from taxonomy.models import GradeBand
 
 from .blocks import EventStreamBlock
@@ -379,8 +380,6 @@ class EventPage(Page):
     # --- access (members.access decides) ---
     def document_access_decision(self, user):
         """A recording document used here is for the workshop's participants and for members."""
-        from members.access import can_view_recording
-
         return can_view_recording(user, self)
 
     @property

@@ -3,6 +3,9 @@
 from django.core.paginator import Paginator
 from wagtail.models import Page
 
+from events.selectors import upcoming_events
+from taxonomy.models import GradeBand, Topic
+
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
     ("resources", "ResourceIndexPage", "Resources"),
@@ -53,12 +56,7 @@ def home_featured(*, home) -> dict:
     if not grouped["resources"]:
         grouped["resources"] = _newest("resources.ResourcePage", 4)
     if not grouped["events"]:
-        try:
-            from events.selectors import upcoming_events
-
-            grouped["events"] = list(upcoming_events(limit=3))
-        except ImportError:
-            grouped["events"] = []
+        grouped["events"] = list(upcoming_events(limit=3))
     articles = _newest("home.ArticlePage", 3)
     return {
         "featured_courses": grouped["courses"],
@@ -80,8 +78,6 @@ def article_list(*, index_page, params) -> dict:
         articles = articles.filter(topics__slug=topic)
     paginator = Paginator(articles, index_page.per_page)
     page_obj = paginator.get_page(params.get("page"))
-    from taxonomy.models import GradeBand, Topic
-
     return {
         "articles": page_obj,
         "page_obj": page_obj,

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 from core.locks import single_instance
+from home.services import background_work_repair
 
 
 @shared_task
@@ -23,6 +24,4 @@ def ping(value: str) -> str:
 @shared_task(ignore_result=True)
 def repair_background_work() -> dict:
     """Beat: certificates, confirmation e-mails and reminders that were owed but never done, each once."""
-    from home.services import background_work_repair
-
     return background_work_repair()

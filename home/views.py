@@ -1,5 +1,8 @@
 from django.shortcuts import render
 
+from courses.models import LessonPage
+from courses.selectors import lesson_ids_hidden_from
+
 
 def login_elsewhere(request):
     """Wagtail's own login forms (admin, private pages) send people to the one login: allauth's.
@@ -49,9 +52,6 @@ def search(request):
     """
     from django.core.paginator import Paginator
     from wagtail.models import Page
-
-    from courses.models import LessonPage
-    from courses.selectors import lesson_ids_hidden_from
 
     query = request.GET.get("q", "").strip()[:200]
     results = []

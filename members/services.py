@@ -10,6 +10,9 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
+from core.email import send_templated_email
+
 from . import signals
 from .access import refresh_entitlements
 from .models import (
@@ -254,8 +257,6 @@ def stripe_event_record(*, event_id: str, type: str, payload: dict) -> tuple[Str
 
 def stripe_event_enqueue(*, stripe_event: StripeEvent) -> None:
     """Owe the event's processing through the outbox (once while pending)."""
-    from core import outbox
-
     # robust: a failing handler (tasks run inline in dev) must not turn the webhook's answer into a 500.
     outbox.enqueue(
         "members.tasks.process_stripe_event", stripe_event.pk, key=f"stripe-event:{stripe_event.pk}", robust=True
@@ -388,8 +389,6 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
 
 def invitation_create(*, organization: Organization, email: str, invited_by: User | None) -> Invitation:
     """Invite a teacher by e-mail (again if asked: the same invitation is re-sent)."""
-    from core.email import send_templated_email
-
     email = email.strip().lower()
     with transaction.atomic():
         invitation, _ = Invitation.objects.get_or_create(
