@@ -1,7 +1,12 @@
 """Site-wide writes."""
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
+from core.email import queue_message
 from core.outbox import outbox_started_at
 from courses.models import CourseIndexPage
 from courses.services import certificates_repair
@@ -83,13 +88,6 @@ def background_work_repair(*, since=None) -> dict:
 
 def district_inquiry_receive(*, page, answers: dict):
     """Keep a district's inquiry as a form submission and owe the e-mail to staff in the same transaction."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
-    from .email import queue_message
-
     with transaction.atomic():
         submission = page.get_submission_class().objects.create(form_data=answers, page=page)
         addresses = [address.strip() for address in page.to_address.split(",") if address.strip()]
