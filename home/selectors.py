@@ -13,6 +13,7 @@ from core.search import search
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
     ("resources", "ResourceIndexPage", "Resources"),
+    ("home", "ConceptIndexPage", "Concepts"),
     ("events", "EventIndexPage", "Workshops"),
     ("home", "ArticleIndexPage", "Articles"),
 ]

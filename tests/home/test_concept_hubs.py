@@ -157,6 +157,7 @@ def test_index_groups_concepts_by_grade_and_grade_page_lists_one_grade(client, i
     ConceptPageFactory(parent=index, concept=first, title=first.title, slug="tens-and-ones")
     second_grade_two = HighLeverageConceptFactory(grade=hub.concept.grade, title="Measure and estimate lengths")
 
+    assert f'href="{index.url}"' in client.get("/").content.decode()  # "Concepts" in the main navigation
     html = client.get(index.url).content.decode()
     assert html.index("Grade 1") < html.index("Tens and ones") < html.index("Grade 2") < html.index(hub.title)
     assert f"{index.url}grade-2/" in html
