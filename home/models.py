@@ -267,7 +267,8 @@ class ConceptPage(Page):
             concept = self.concept
             # Singular and plural: Wagtail's SQLite backend does not stem words.
             self.concept_label = (
-                f"{concept.title}: a High Leverage Concept (HLC) of {concept.grade.name}; High Leverage Concepts"
+                f"{concept.title}: a High Leverage Concept (HLC) of {concept.grade.name} (grade {concept.grade.code}); "
+                "High Leverage Concepts"
             )
         super().save(*args, **kwargs)
 

@@ -1,5 +1,7 @@
 """Reads for home and article pages, and the site search."""
 
+import re
+
 from django.apps import apps
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -126,6 +128,24 @@ RANKED_TYPES = ["resources.ResourcePage", "courses.CoursePage", "home.ArticlePag
 HUB_TYPE = "home.ConceptPage"
 
 
+def _hubs_by_title_match(hubs: list, query: str) -> list:
+    """Hubs whose grade the words name ("grade 2"), then those whose title and label hold most of the words.
+
+    Ties keep the search backend's order: its rank alone lets a "2" anywhere in a text win over "Grade 2".
+    """
+    words = re.findall(r"\w+", query.lower())
+    named = re.search(r"\b(?:grade|gr)\s*(k|\d)\b", query.lower())
+    grade = f"grade {named.group(1)}" if named else None
+
+    def key(item):
+        position, hub = item
+        label = f"{hub.title} {hub.concept_label}".lower()
+        label_words = set(re.findall(r"\w+", label))
+        return (-(grade is not None and grade in label), -sum(word in label_words for word in words), position)
+
+    return [hub for _, hub in sorted(enumerate(hubs), key=key)]
+
+
 def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Page]:
     """Published pages matching `query`, best first, matching only text this visitor may read.
 
@@ -140,7 +160,7 @@ def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Pa
     ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
     # A concept's hub comes before everything that merely mentions the concept.
     hub_model = apps.get_model(HUB_TYPE)
-    hubs = list(search(hub_model.objects.live().public(), query)[:limit])
+    hubs = _hubs_by_title_match(list(search(hub_model.objects.live().public(), query)[:limit]), query)
     ranked = []
     for model in ranked_models:
         ranked += list(search(model.objects.live().public(), query)[:limit])

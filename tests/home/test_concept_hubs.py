@@ -204,6 +204,15 @@ def test_search_lists_the_hub_first(hub, user):
     ResourcePageFactory(title="Grade 2 High Leverage Concepts overview", summary="Grade 2 High Leverage Concepts.")
     other = HighLeverageConceptFactory(grade=GradeFactory(code="5"), title="Decimal place value")
     ConceptPageFactory(parent=hub.get_parent(), concept=other, title=other.title, slug="decimals")
+    # Another grade's hub whose text holds a "2": the grade in the words decides, not the digit.
+    ratios = HighLeverageConceptFactory(grade=GradeFactory(code="6"), title="Ratios and rates")
+    ConceptPageFactory(
+        parent=hub.get_parent(),
+        concept=ratios,
+        title=ratios.title,
+        slug="ratios",
+        plain_words="<p>3 cups of flour for every 2 eggs, 2 by 2, grade by grade: high leverage concepts.</p>",
+    )
 
     for query in ["High Leverage Concepts grade 2", "add and subtract within 1,000", "within 1,000"]:
         results = site_search(query=query, user=user)
