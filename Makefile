@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install browser migrate seed serve worker beat up lint format check e2e screenshots \
-	test-sqlite smoke clean wrk bench bench-data
+	test-sqlite smoke clean wrk bench bench-data lint-imports
 
 # Development and test installs use requirements-dev.lock (the runtime lock plus test tools);
 # a production install uses requirements.lock alone (docs/deploy.md).
@@ -125,9 +125,13 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-lint: install
+lint: install lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The layers and "models never import views, selectors or services" (pyproject.toml, docs/architecture.md).
+lint-imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

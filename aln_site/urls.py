@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from learning import urls as learning_urls
+from members import urls as members_urls
 
 # One door in: every sign-in goes through allauth (/accounts/login/), so two-factor authentication,
 # e-mail verification and allauth's rate limits apply to all of them. Wagtail's admin login and its
@@ -20,7 +22,8 @@ urlpatterns = [
     path(settings.WAGTAIL_ADMIN_PATH, include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("", include("members.urls")),
+    # My learning, transcripts and district dashboards moved to `learning` under their `members:` names.
+    path("", include((members_urls.urlpatterns + learning_urls.urlpatterns, members_urls.app_name))),
     path("", include("courses.urls")),
     path("", include("resources.urls")),
     path("", include("events.urls")),

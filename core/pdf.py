@@ -8,10 +8,12 @@ font shipped in core/fonts (licence beside it).
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
+import qrcode
 from bidi import get_display
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
@@ -105,3 +107,14 @@ def wrap_lines(text: str, *, font: str, size: float, max_width: float, max_lines
             last = last[:-1]
         lines[-1] = last + "…"
     return lines
+
+
+def qr_png(url: str) -> io.BytesIO:
+    """The one QR drawer: a PNG of `url` (error correction M, one-module border) for any PDF to place."""
+    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer

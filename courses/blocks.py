@@ -6,7 +6,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 
-from home.blocks import CalloutBlock, CaptionedImageBlock, DocumentLinkBlock, HeadingBlock
+from core.blocks import CalloutBlock, CaptionedImageBlock, DocumentLinkBlock, HeadingBlock
 
 
 class LessonVideoBlock(blocks.StructBlock):

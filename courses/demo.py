@@ -6,6 +6,9 @@ The courses, their modules and lessons (StreamField blocks as type/value pairs) 
 from django.utils import timezone
 
 from core.demo_data import load_demo_data
+from members.demo import DISTRICT_TEACHERS
+from members.models import User
+from taxonomy.models import HighLeverageConcept, Topic
 
 from .factories import CourseFacilitatorFactory, CoursePageFactory, LessonPageFactory, ModulePageFactory
 from .models import CourseIndexPage, CoursePage, Enrollment, LessonPage
@@ -39,8 +42,6 @@ def reflection(prompt, guidance=""):
 
 
 def _build(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
-    from resources.models import HighLeverageConcept, Topic
-
     course = CoursePageFactory(
         parent=catalogue,
         title=spec["title"],
@@ -95,8 +96,6 @@ def _complete(user, lessons, how_many: int) -> None:
 
 
 def seed(*, stdout) -> None:
-    from members.models import User
-
     from . import services
 
     catalogue = CourseIndexPage.objects.first()
@@ -154,9 +153,6 @@ def seed(*, stdout) -> None:
 
 def _seed_district_learners(launch, probes, lessons_of) -> None:
     """Riverside's teachers at different stages, so the leader's dashboard tells a story."""
-    from members.demo import DISTRICT_TEACHERS
-    from members.models import User
-
     from . import services
 
     stages = [(launch, 3), (probes, 2), (launch, 0)]

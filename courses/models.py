@@ -13,10 +13,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.fields import ChoiceListField
 from core.search import search_vector_column
-from home.fields import ChoiceListField
-from members.access import AccessLevel
-from resources.models import GradeBand
+from members.access import AccessLevel, can_view_lesson
+from taxonomy.models import GradeBand
 
 from .blocks import LessonStreamBlock
 from .rules import module_opens_on
@@ -115,8 +115,8 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         "estimated time (hours)", max_digits=4, decimal_places=1, default=1, help_text="How long most teachers take."
     )
     grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
-    concepts = ParentalManyToManyField("resources.HighLeverageConcept", blank=True, related_name="courses")
-    topics = ParentalManyToManyField("resources.Topic", blank=True, related_name="courses")
+    concepts = ParentalManyToManyField("taxonomy.HighLeverageConcept", blank=True, related_name="courses")
+    topics = ParentalManyToManyField("taxonomy.Topic", blank=True, related_name="courses")
     access_level = models.CharField(max_length=10, choices=COURSE_ACCESS_CHOICES, default=AccessLevel.FREE)
     price_cents = models.PositiveIntegerField(
         "price (cents)", default=0, help_text="For courses sold separately, e.g. 4900 for $49."
@@ -308,8 +308,6 @@ class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
 
     def document_access_decision(self, user):
         """Files used in a lesson are for those who may open the lesson."""
-        from members.access import can_view_lesson
-
         return can_view_lesson(user, self, self.course)
 
     def serve(self, request, *args, **kwargs):

@@ -2,29 +2,18 @@
 
 import io
 
-import qrcode
 from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from core.pdf import FONT, FONT_BOLD, fit_font_size, register_fonts, visual, wrap_lines
+from core.pdf import FONT, FONT_BOLD, fit_font_size, qr_png, register_fonts, visual, wrap_lines
 
 NAVY = colors.HexColor("#13293d")
 TEAL = colors.HexColor("#0b5563")
 AMBER = colors.HexColor("#e8913a")
 MUTED = colors.HexColor("#4a5868")
-
-
-def _qr_image(url: str) -> ImageReader:
-    qr = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(url)
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
 
 
 def _hours(value) -> str:
@@ -88,7 +77,9 @@ def render_certificate_pdf(certificate) -> bytes:
     pdf.drawCentredString(center, height - 377, f"Completed on {certificate.completed_on:%B %-d, %Y}")
 
     qr_size = 96
-    pdf.drawImage(_qr_image(certificate.verify_url), width - margin - 30 - qr_size, margin + 30, qr_size, qr_size)
+    pdf.drawImage(
+        ImageReader(qr_png(certificate.verify_url)), width - margin - 30 - qr_size, margin + 30, qr_size, qr_size
+    )
     pdf.setFillColor(MUTED)
     pdf.setFont(FONT, 9)
     pdf.drawString(margin + 30, margin + 52, "Verify this certificate:")

@@ -12,7 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import outbox
+from core.email import send_templated_email
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
+from members.models import Order
+from members.services import order_create, order_mark_expired
 
 from . import rules
 from .models import (
@@ -114,8 +117,6 @@ def enrollment_grant(*, user, course: CoursePage) -> Enrollment:
 
 def course_order_create(*, user, course: CoursePage):
     """A pending order for a course sold separately (reused if she clicks Buy again)."""
-    from members.models import Order
-    from members.services import order_create, order_mark_expired
 
     def open_order():
         return Order.objects.filter(user=user, kind=Order.Kind.COURSE, page=course, status=Order.Status.PENDING).first()
@@ -410,8 +411,6 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
 
 
 def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> None:
-    from home.email import send_templated_email
-
     user = certificate.user
     if user is None or not user.email:
         return

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from members import payments
 from members.access import Reason, StaffAction, can_view_lesson, is_staff_user, staff_can
 
 from . import services
@@ -91,8 +92,6 @@ def enroll(request, course_id: int):
 @login_required
 def buy(request, course_id: int):
     """Create the order and send her to Stripe Checkout; a paid order enrolls her (courses.receivers)."""
-    from members import payments
-
     course = _course_or_404(course_id)
     if Enrollment.objects.filter(user=request.user, course=course).exists():
         return HttpResponseRedirect(course.url)

@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from home.blocks import BaseStreamBlock
+from core.blocks import BaseStreamBlock
 
 
 class AgendaItemBlock(blocks.StructBlock):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.demo_data import load_demo_data
+from members.models import Role, User
 
 from .models import Attendee, EventFormat, EventIndexPage, EventPage, Registration
 
@@ -64,8 +65,6 @@ def _register(event, purchaser, *, attendees=None, status=Registration.Status.CO
         (purchaser.get_full_name() or purchaser.email, purchaser.email, purchaser.get_role_display())
     ]
     for name, email, role in people:
-        from members.models import User
-
         Attendee.objects.create(
             registration=registration, name=name, email=email, role=role, user=User.objects.filter(email=email).first()
         )
@@ -73,8 +72,6 @@ def _register(event, purchaser, *, attendees=None, status=Registration.Status.CO
 
 
 def seed(*, stdout) -> None:
-    from members.models import Role, User
-
     from .services import seats_recount
 
     index = EventIndexPage.objects.first()
@@ -158,7 +155,5 @@ def reset(*, stdout) -> None:
     Registration.objects.all().delete()
     for event in EventPage.objects.all():
         event.delete()
-    from members.models import User
-
     User.objects.filter(email__regex=r"^participant\d+@example\.org$").delete()
     stdout.write("Removed demo workshops and registrations")

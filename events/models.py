@@ -18,10 +18,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.fields import ChoiceListField
 from core.search import search_vector_column
 from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
-from home.fields import ChoiceListField
-from resources.models import GradeBand
+from members.access import can_view_recording
+from taxonomy.models import GradeBand
 
 from .blocks import EventStreamBlock
 
@@ -397,8 +398,6 @@ class EventPage(Page):
     # --- access (members.access decides) ---
     def document_access_decision(self, user):
         """A recording document used here is for the workshop's participants and for members."""
-        from members.access import can_view_recording
-
         return can_view_recording(user, self)
 
     @property

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import outbox
+from core.email import send_templated_email
+from core.models import SentEmail
 
 from . import rules
 from .models import Registration
@@ -32,8 +34,6 @@ def email_context(registration: Registration, *, extra: dict | None = None) -> d
 
 def registration_notify(registration: Registration, kind: str, *, extra: dict | None = None, everyone=False) -> None:
     """E-mail the purchaser (and, for news about the workshop itself, every attendee too)."""
-    from home.email import send_templated_email
-
     from .ics import registration_calendar
 
     recipients = [registration.purchaser.email.lower()]
@@ -66,8 +66,6 @@ def _confirmation_key(registration: Registration) -> str:
 
 
 def email_owed_or_sent(key: str, address: str) -> bool:
-    from core.models import SentEmail
-
     address = address.lower()
     return SentEmail.objects.filter(key=key, recipient=address).exists() or outbox.pending(f"email:{key}:{address}")
 

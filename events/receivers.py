@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from members.models import Order
+
 
 def _event_registrations(order):
-    from members.models import Order
-
     from .models import Registration
 
     if order.kind != Order.Kind.EVENT_SEATS:

@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.email import send_templated_email
+
 from .models import Attendee, Registration, ReminderSent
 from .notifications import email_context, email_owed_or_sent
 
@@ -46,8 +48,6 @@ def reminders_send_due(*, now=None) -> int:
 
 
 def _send_reminder(attendee: Attendee, kind: str) -> None:
-    from home.email import send_templated_email
-
     from .ics import registration_calendar
 
     registration = attendee.registration

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.params import parse_month
-from members.access import StaffAction, staff_can
-from resources.models import GradeBand
+from members.access import StaffAction, can_view_recording, entitlements_for, staff_can
+from members.models import User
+from taxonomy.models import GradeBand
 
 from . import rules
 from .models import Attendee, EventFormat, EventPage, Registration
@@ -118,8 +119,6 @@ def transcript_events(*, user) -> list[dict]:
 
 def organization_registrations(*, user_ids) -> list[dict]:
     """For a district leader's report: one row per teacher per workshop seat."""
-    from members.models import User
-
     user_ids = list(user_ids)
     emails = {email.lower(): pk for pk, email in User.objects.filter(pk__in=user_ids).values_list("pk", "email")}
     attendees = (
@@ -220,8 +219,6 @@ class EventDetail:
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
-    from members.access import can_view_recording
-
     from .ics import google_calendar_url, outlook_calendar_url
 
     counter = event.counter
@@ -281,8 +278,6 @@ def group_seat_allowance(*, user, event: EventPage) -> int | None:
     (themselves and a few colleagues), so one account cannot fill a workshop with invented names.
     """
     from django.conf import settings
-
-    from members.access import entitlements_for
 
     if staff_can(user, StaffAction.GROUP_REGISTRATION) or entitlements_for(user).leader_organization_ids:
         return None

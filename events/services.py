@@ -21,6 +21,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core import outbox
+from members import payments
+from members.access import StaffAction, refresh_entitlements, staff_can
+from members.models import Order
+from members.services import order_create, order_mark_expired
 
 from . import rules
 from .models import Attendee, EventCapacity, EventPage, InvoiceSequence, Registration
@@ -289,9 +293,6 @@ def _registration_insert(
 
 def _admit(registration: Registration, *, promoted: bool) -> None:
     """Seats are taken: give the registration its status for its payment method, and tell people."""
-    from members.models import Order
-    from members.services import order_create
-
     now = timezone.now()
     method = registration.payment_method
     if method not in Registration.PaymentMethod.values or (
@@ -432,9 +433,6 @@ def _confirm(registration: Registration) -> None:
 
 def registration_expire(*, registration: Registration, reason: str = "The payment was not completed in time.") -> bool:
     """Release the seats of an unpaid hold (card checkout, or an invoice past its hold). Repeat-safe."""
-    from members.models import Order
-    from members.services import order_mark_expired
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
@@ -486,16 +484,11 @@ def holds_expire_due(*, now=None) -> int:
 def _is_registration_staff(actor) -> bool:
     """Staff act on anyone's registration: the same permission the admin views ask for, so an
     editor allowed into the registrations screen is not refused as "not the registrant"."""
-    from members.access import StaffAction, staff_can
-
     return staff_can(actor, StaffAction.MANAGE_REGISTRATIONS)
 
 
 def registration_cancel(*, registration: Registration, actor, reason: str = "") -> Registration:
     """Cancel by the registrant (before the cutoff) or by staff (any time). Card payments are refunded."""
-    from members import payments
-    from members.models import Order
-
     by_staff = _is_registration_staff(actor)
     registration = Registration.objects.select_related("event", "order").get(pk=registration.pk)
     allowed = rules.can_cancel(actor, registration)
@@ -529,9 +522,6 @@ def registration_cancel(*, registration: Registration, actor, reason: str = "") 
 
 
 def _cancel(*, registration: Registration, reason: str, notify: bool = True, promote: bool = True) -> bool:
-    from members.models import Order
-    from members.services import order_mark_expired
-
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",)).select_related("event").get(pk=registration.pk)
@@ -635,6 +625,4 @@ def attendees_update(*, registration: Registration, actor, attendees: list) -> R
 
 
 def _refresh_access(registration: Registration) -> None:
-    from members.access import refresh_entitlements
-
     refresh_entitlements(registration.purchaser)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from members.models import Order
+
 from .models import Attendee, EventCapacity, EventPage, Registration
 from .notifications import registration_notify
 from .rules import can_check_in
@@ -91,8 +93,6 @@ def event_change_announce(*, event: EventPage) -> bool:
 
 def event_cancel(*, event: EventPage, message: str = "") -> int:
     """Staff cancel the workshop: every active registration is cancelled, card payments refunded, all told."""
-    from members.models import Order
-
     cancelled = 0
     with transaction.atomic():
         seat_counter(event=event)

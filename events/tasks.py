@@ -4,6 +4,8 @@ from celery import shared_task
 
 from core.locks import single_instance
 from core.outbox import DURABLE_TASK_OPTIONS
+from members import payments
+from members.models import Order
 
 
 @shared_task
@@ -27,9 +29,6 @@ def send_event_reminders() -> int:
 @shared_task(**DURABLE_TASK_OPTIONS)
 def refund_registration_order(self, order_id: int) -> str:
     """Refund a card order whose seats could not be kept (workshop cancelled, or paid after the hold)."""
-    from members import payments
-    from members.models import Order
-
     order = Order.objects.filter(pk=order_id).first()
     if order is None or order.status != Order.Status.PAID:
         return "nothing to refund"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.params import parse_int
+from members import payments
 
 from . import ics, rules, selectors, services
 from .forms import GROUP_ROWS_DEFAULT, GROUP_ROWS_MAX, GroupRegistrationForm, SelfRegistrationForm, attendee_formset
@@ -29,8 +30,6 @@ def _checkout_or_detail(request, registration: Registration):
     """Send a pending card registration to Stripe Checkout; anything else to its page."""
     if registration.status != Registration.Status.PENDING_PAYMENT or registration.order is None:
         return redirect(registration.get_absolute_url())
-    from members import payments
-
     try:
         return redirect(payments.start_checkout(request=request, order=registration.order))
     except Exception:

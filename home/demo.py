@@ -5,6 +5,14 @@ from datetime import date
 from wagtail.models import Page, Site
 
 from core.demo_data import load_demo_data
+from courses.factories import CourseIndexPageFactory
+from courses.models import CourseIndexPage
+from events.factories import EventIndexPageFactory
+from events.models import EventIndexPage
+from resources.factories import ResourceIndexPageFactory
+from resources.models import ResourceIndexPage
+from taxonomy.demo import seed_taxonomy
+from taxonomy.models import Topic
 
 from .factories import (
     ArticleIndexPageFactory,
@@ -89,9 +97,6 @@ ARTICLES = [
 
 
 def seed(*, stdout) -> None:
-    from resources.demo import seed_taxonomy
-    from resources.models import Topic
-
     seed_taxonomy()
     home = HomePage.objects.first()
     if home is None:
@@ -205,13 +210,6 @@ def reset(*, stdout) -> None:
 
 def _section_pages(home) -> None:
     """The catalogue, library and workshop calendar the apps fill."""
-    from courses.factories import CourseIndexPageFactory
-    from courses.models import CourseIndexPage
-    from events.factories import EventIndexPageFactory
-    from events.models import EventIndexPage
-    from resources.factories import ResourceIndexPageFactory
-    from resources.models import ResourceIndexPage
-
     if not CourseIndexPage.objects.exists():
         CourseIndexPageFactory(
             parent=home, intro="<p>Self-paced courses with PD hours and a certificate you can share.</p>"

@@ -15,12 +15,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from core.blocks import BaseStreamBlock
+from core.fields import ChoiceListField
 from core.page_cache import generation_key
 from core.search import search_vector_column
-from resources.models import GradeBand
+from taxonomy.models import GradeBand
 
-from .blocks import BaseStreamBlock
-from .fields import ChoiceListField
 from .forms import HoneypotFormMixin, answers_as_initial
 from .throttle import throttle_allows
 
@@ -130,7 +130,7 @@ class ArticlePage(Page):
     summary = models.TextField(help_text="One or two sentences shown in listings.")
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
-    topics = ParentalManyToManyField("resources.Topic", blank=True)
+    topics = ParentalManyToManyField("taxonomy.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
 
     content_panels = Page.content_panels + [

@@ -27,6 +27,16 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from core.search import refresh_search_vectors
+from courses.demo import callout, check, p, reflection
+from courses.models import CourseIndexPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
+from events.models import Attendee, EventCapacity, EventFormat, EventIndexPage, EventPage, Registration
+from members.models import Membership, MembershipPlan, Role, User
+from resources.demo import _collection
+from resources.factories import pdf_bytes
+from resources.models import DownloadLog, ResourceFile, ResourceIndexPage, ResourcePage
+from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
+
 SEED = 14
 EMAIL_DOMAIN = "scale.example.org"
 SLUG_PREFIX = "scale-"
@@ -157,8 +167,6 @@ def index_for_search(model, ids: list[int]) -> None:
     """Fill the search index for new pages with the backend's bulk add (what update_index does)."""
     from wagtail.search.backends import get_search_backends
 
-    from core.search import refresh_search_vectors
-
     for backend in get_search_backends():
         for i in range(0, len(ids), 500):
             backend.add_bulk(model, list(model.objects.filter(pk__in=ids[i : i + 500])))
@@ -176,8 +184,6 @@ def _through_rows(field, pairs):
 # --- the builders ------------------------------------------------------------------------------
 def _users(rng, n: int) -> list[int]:
     from allauth.account.models import EmailAddress
-
-    from members.models import Membership, MembershipPlan, Role, User
 
     password = make_password("learn-math-2026")
     roles = [Role.CLASSROOM_TEACHER] * 6 + [Role.COACH, Role.ADMINISTRATOR, Role.OTHER]
@@ -223,8 +229,6 @@ def _users(rng, n: int) -> list[int]:
 
 
 def _lesson_body(rng, title: str) -> list:
-    from courses.demo import callout, check, p, reflection
-
     words = rng.sample(WORDS, 6)
     body = p(
         f"{title}: students work on {words[0]} and {words[1]} with a partner, then share with the class.",
@@ -244,8 +248,6 @@ def _lesson_body(rng, title: str) -> list:
 
 def _courses(rng, n: int, catalogue, taxonomy) -> tuple[list, list[list[int]]]:
     """n courses of 3 modules x 10 lessons. Returns the courses and, per course, its lesson ids in order."""
-    from courses.models import CoursePage, LessonPage, ModulePage
-
     access = ["free", "free", "members", "members", "paid"]
     courses = []
     for i in range(n):
@@ -313,9 +315,6 @@ def _documents(n: int) -> list[int]:
     from django.core.files.base import ContentFile
     from wagtail.documents import get_document_model
 
-    from resources.demo import _collection
-    from resources.factories import pdf_bytes
-
     Document = get_document_model()
     collection = _collection()
     ids = []
@@ -331,8 +330,6 @@ def _documents(n: int) -> list[int]:
 
 
 def _resources(rng, n: int, library, taxonomy, course_ids: list[int], document_ids: list[int]) -> list[int]:
-    from resources.models import ResourceFile, ResourcePage
-
     levels = ["free"] * 5 + ["members"] * 3 + ["course"]
     now = timezone.now()
     pages = []
@@ -378,9 +375,6 @@ def _resources(rng, n: int, library, taxonomy, course_ids: list[int], document_i
 
 
 def _workshops(rng, n: int, calendar, user_ids: list[int]) -> tuple[int, int]:
-    from events.models import Attendee, EventCapacity, EventFormat, EventPage, Registration
-    from members.models import User
-
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     pages = []
     for i in range(n):
@@ -451,8 +445,6 @@ def _workshops(rng, n: int, calendar, user_ids: list[int]) -> tuple[int, int]:
 
 def _learning(rng, target: int, user_ids: list[int], courses, lessons_by_course) -> tuple[int, int]:
     """Enrollments with completed lesson prefixes until `target` completions exist."""
-    from courses.models import Enrollment, LessonCompletion
-
     now = timezone.now()
     enrollments, completions = [], []
     made = 0
@@ -504,8 +496,6 @@ def _learning(rng, target: int, user_ids: list[int], courses, lessons_by_course)
 
 
 def _downloads(rng, n: int, user_ids: list[int], resource_ids: list[int]) -> int:
-    from resources.models import DownloadLog, ResourceFile
-
     doc_of = dict(ResourceFile.objects.filter(page_id__in=resource_ids).values_list("page_id", "document_id"))
     rows = []
     for _ in range(n):
@@ -526,8 +516,6 @@ def _plain_page(home) -> None:
 
 
 def _taxonomy() -> dict[str, list[int]]:
-    from resources.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
-
     return {
         "grades": list(Grade.objects.values_list("pk", flat=True)),
         "concepts": list(HighLeverageConcept.objects.values_list("pk", flat=True)),
@@ -538,17 +526,12 @@ def _taxonomy() -> dict[str, list[int]]:
 
 
 def is_seeded() -> bool:
-    from members.models import User
-
     return User.objects.filter(email=BENCH_MEMBER_EMAIL).exists()
 
 
 def reset(*, stdout) -> None:
     """Remove everything seed() added (the demo content stays)."""
     from wagtail.documents import get_document_model
-
-    from events.models import Registration
-    from members.models import User
 
     page_ids = list(
         Page.objects.filter(Q(slug__startswith=SLUG_PREFIX, depth=4) | Q(slug=PLAIN_PAGE_SLUG)).values_list(
@@ -566,10 +549,6 @@ def reset(*, stdout) -> None:
 
 def seed(*, scale: float = 1.0, stdout, log=None) -> Summary:
     """Build the scale data (the demo content must exist). Not idempotent: callers check is_seeded()."""
-    from courses.models import CourseIndexPage
-    from events.models import EventIndexPage
-    from resources.models import ResourceIndexPage
-
     from .models import HomePage
 
     log = log or (lambda message: stdout.write(message))

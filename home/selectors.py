@@ -11,6 +11,10 @@ from wagtail.models import Page
 
 from core.page_cache import generation_key
 from core.search import search
+from courses.models import LessonPage
+from courses.selectors import lesson_ids_hidden_from
+from events.selectors import upcoming_events
+from taxonomy.models import GradeBand, Topic
 
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
@@ -80,12 +84,7 @@ def home_featured(*, home) -> dict:
     if not grouped["resources"]:
         grouped["resources"] = _newest("resources.ResourcePage", 4)
     if not grouped["events"]:
-        try:
-            from events.selectors import upcoming_events
-
-            grouped["events"] = list(upcoming_events(limit=3))
-        except ImportError:
-            grouped["events"] = []
+        grouped["events"] = list(upcoming_events(limit=3))
     articles = _newest("home.ArticlePage", 3)
     return {
         "featured_courses": grouped["courses"],
@@ -107,8 +106,6 @@ def article_list(*, index_page, params) -> dict:
         articles = articles.filter(topics__slug=topic)
     paginator = Paginator(articles, index_page.per_page)
     page_obj = paginator.get_page(params.get("page"))
-    from resources.models import GradeBand, Topic
-
     return {
         "articles": page_obj,
         "page_obj": page_obj,
@@ -154,9 +151,6 @@ def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Pa
     course outline), never on their body: otherwise the search would answer "is this word in
     the members' lesson?".
     """
-    from courses.models import LessonPage
-    from courses.selectors import lesson_ids_hidden_from
-
     ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
     # A concept's hub comes before everything that merely mentions the concept.
     hub_model = apps.get_model(HUB_TYPE)

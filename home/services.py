@@ -2,6 +2,15 @@
 
 from django.db import transaction
 
+from core.outbox import outbox_started_at
+from courses.models import CourseIndexPage
+from courses.services import certificates_repair
+from events.models import EventIndexPage
+from events.notifications import confirmations_repair
+from events.reminders import reminders_repair
+from members.access import StaffAction
+from resources.models import ResourceIndexPage
+
 from .models import HomePage
 
 
@@ -16,15 +25,10 @@ def editorial_workflow_setup() -> None:
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
-    from courses.models import CourseIndexPage
-    from events.models import EventIndexPage
-    from resources.models import ResourceIndexPage
-
     editors, _ = Group.objects.get_or_create(name="Editors")
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     home = HomePage.objects.first()
-    from members.access import StaffAction
 
     def staff_permissions(*actions):
         return [
@@ -65,11 +69,6 @@ def background_work_repair(*, since=None) -> dict:
     (and at most OUTBOX_REPAIR_HOURS back), so nobody is re-sent mail that went out before then."""
     from django.conf import settings
     from django.utils import timezone
-
-    from core.outbox import outbox_started_at
-    from courses.services import certificates_repair
-    from events.notifications import confirmations_repair
-    from events.reminders import reminders_repair
 
     if since is None:
         since = timezone.now() - timezone.timedelta(hours=settings.OUTBOX_REPAIR_HOURS)

@@ -1,4 +1,7 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from .selectors import site_search
 
 
 def login_elsewhere(request):
@@ -39,10 +42,6 @@ def server_error(request):
 
 def search(request):
     """Site-wide search across every published page (home.selectors.site_search), ten a page."""
-    from django.core.paginator import Paginator
-
-    from .selectors import site_search
-
     query = " ".join(request.GET.get("q", "").split())[:200]
     results = site_search(query=query, user=request.user) if query else []
     page_obj = Paginator(results, 10).get_page(request.GET.get("page"))

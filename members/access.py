@@ -10,6 +10,10 @@ Levels:
 - paid: a purchase of that page (staff may also grant an enrollment)
 - course: enrolled in one of the linked courses (members always pass)
 
+What a user holds with a feature app (enrollments, confirmed workshop seats) comes from that app's
+entitlement provider: each app registers its providers in `AppConfig.ready()` with `register_provider`,
+so this module asks the feature apps without importing them (members sits below them).
+
 Staff pass every content check so editors can preview gated content. "Staff" means Wagtail admin
 access (`wagtailadmin.access_admin`), with two-factor authentication set up when STAFF_MFA_REQUIRED
 is on; Django's `is_staff` flag means nothing here. Each staff *action* beyond reading content
@@ -20,7 +24,7 @@ one place that asks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,6 +32,24 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+# --- entitlement providers ---------------------------------------------------------------------
+# name -> callable; each feature app registers its own in AppConfig.ready().
+_providers: dict[str, Callable] = {}
+
+ENROLLMENTS = "enrollments"  # courses: (user) -> {course page id: Enrollment(user, course, source)}
+ENROLLED_COURSES = "enrolled_courses"  # courses: (course_ids) -> {course page id: live course (access level)}
+CONFIRMED_EVENTS = "confirmed_events"  # events: (user) -> event page ids with a confirmed seat for the user
+
+
+def register_provider(name: str, provider: Callable) -> None:
+    """Register what a feature app answers for `name` (one of the names above); the last registration wins."""
+    _providers[name] = provider
+
+
+def provider(name: str) -> Callable | None:
+    """The registered provider for `name`, or None while no installed app answers it."""
+    return _providers.get(name)
 
 
 class StaffAction(models.TextChoices):
@@ -200,33 +222,27 @@ class Entitlements:
 
     @cached_property
     def enrollments(self) -> dict[int, object]:
-        """course page id -> Enrollment (the courses app defines Enrollment(user, course, source))."""
-        if not self.is_authenticated:
+        """course page id -> Enrollment, from the courses app's provider."""
+        ask = provider(ENROLLMENTS)
+        if not self.is_authenticated or ask is None:
             return {}
-        try:
-            Enrollment = apps.get_model("courses", "Enrollment")
-        except LookupError:
-            return {}
-        return {e.course_id: e for e in Enrollment.objects.filter(user=self.user)}
+        return ask(self.user)
 
     @cached_property
     def courses(self) -> dict[int, object]:
         """course page id -> live course (access level only) for the courses this user is enrolled in."""
-        if not self.enrollments:
+        ask = provider(ENROLLED_COURSES)
+        if not self.enrollments or ask is None:
             return {}
-        CoursePage = apps.get_model("courses", "CoursePage")
-        return {c.pk: c for c in CoursePage.objects.live().filter(pk__in=list(self.enrollments)).only("access_level")}
+        return ask(list(self.enrollments))
 
     @cached_property
     def confirmed_event_ids(self) -> frozenset[int]:
-        """Events this user holds a confirmed seat for, as buyer or named attendee."""
-        if not self.is_authenticated:
+        """Events this user holds a confirmed seat for, as buyer or named attendee (the events app's provider)."""
+        ask = provider(CONFIRMED_EVENTS)
+        if not self.is_authenticated or ask is None:
             return frozenset()
-        try:
-            from events.selectors import confirmed_event_ids_for_user
-        except ImportError:
-            return frozenset()
-        return frozenset(confirmed_event_ids_for_user(user=self.user))
+        return frozenset(ask(self.user))
 
 
 def entitlements_for(user) -> Entitlements:

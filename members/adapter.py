@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
-from home.email import queue_message
+from core.email import queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -10,6 +10,9 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
+from core.email import send_templated_email
+
 from . import signals
 from .access import refresh_entitlements
 from .models import (
@@ -257,8 +260,6 @@ def stripe_event_record(*, event_id: str, type: str, payload: dict) -> tuple[Str
 
 def stripe_event_enqueue(*, stripe_event: StripeEvent) -> None:
     """Owe the event's processing through the outbox (once while pending)."""
-    from core import outbox
-
     # robust: a failing handler (tasks run inline in dev) must not turn the webhook's answer into a 500.
     outbox.enqueue(
         "members.tasks.process_stripe_event", stripe_event.pk, key=f"stripe-event:{stripe_event.pk}", robust=True
@@ -469,8 +470,6 @@ def invitation_create(
 
     email_key: the e-mail's purpose; with it the invitation reaches the address once for that purpose.
     """
-    from home.email import send_templated_email
-
     email = email.strip().lower()
     with transaction.atomic():
         invitation, _ = Invitation.objects.get_or_create(
@@ -493,8 +492,6 @@ def invitation_import_create(
     *, organization: Organization, uploaded_by: User, rows: list[list[str]]
 ) -> InvitationImport:
     """Keep the checked rows and owe their processing in one transaction: a broker down now delays, never loses."""
-    from core import outbox
-
     job = InvitationImport.objects.create(
         organization=organization, uploaded_by=uploaded_by, rows=rows, total=len(rows)
     )
@@ -571,9 +568,7 @@ def invitation_import_process(*, job_id: int) -> InvitationImport | None:
                     job.processed = index + 1
                 job.save(update_fields=["processed", "invited", "skipped"])
     except Exception as exc:
-        from core.outbox import TRANSIENT_ERRORS
-
-        if not isinstance(exc, TRANSIENT_ERRORS):  # a transient error is retried by the task; this one is not
+        if not isinstance(exc, outbox.TRANSIENT_ERRORS):  # a transient error is retried by the task; this one is not
             InvitationImport.objects.filter(pk=job_id).update(
                 status=InvitationImport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
             )

@@ -6,18 +6,12 @@ app_name = "members"
 urlpatterns = [
     path("account/profile/", views.profile, name="profile"),
     path("account/data/", views.account_data, name="account_data"),
-    path("account/data/download/", views.account_data_download, name="account_data_download"),
     path("membership/", views.join, name="join"),
     path("membership/cancel/", views.membership_cancel, name="membership_cancel"),
     path("billing/portal/", views.billing_portal, name="billing_portal"),
     path("billing/success/", views.billing_success, name="billing_success"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
-    path("my-learning/", views.dashboard, name="dashboard"),
-    path("my-learning/transcript/", views.transcript, name="transcript"),
-    path("my-learning/transcript/pdf/", views.transcript_pdf, name="transcript_pdf"),
     path("transcripts/verify/<str:code>/", views.transcript_verify, name="transcript_verify"),
-    path("district/<id:org_id>/", views.district_dashboard, name="district_dashboard"),
-    path("district/<id:org_id>/export.csv", views.district_export, name="district_export"),
     path("district/<id:org_id>/settings/", views.district_settings, name="district_settings"),
     path(
         "district/<id:org_id>/invitations/<id:job_id>/",

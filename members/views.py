@@ -7,19 +7,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.params import parse_id, parse_int
-from core.reports import csv_response
 
 from . import payments, selectors, services
 from .access import can_view_organization, entitlements_for
-from .forms import AccountDeleteForm, InviteForm, ProfileForm
+from .forms import AccountDeleteForm, ProfileForm
 from .models import Invitation, Membership, MembershipPlan, Order, Organization, OrganizationMember
 
 logger = logging.getLogger(__name__)
@@ -150,37 +148,6 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "duplicate": not created})
 
 
-# --- my learning ---
-@login_required
-def dashboard(request):
-    return render(request, "members/dashboard.html", selectors.dashboard(user=request.user))
-
-
-@login_required
-def transcript(request):
-    return render(request, "members/transcript.html", {"transcript": selectors.transcript(user=request.user)})
-
-
-@login_required
-def transcript_pdf(request):
-    from .pdf import transcript_pdf as render_pdf
-
-    data = selectors.transcript(user=request.user)
-    lines = [
-        {"kind": line.kind, "title": line.title, "on": line.on.isoformat(), "pd_hours": str(line.pd_hours)}
-        for line in data.lines
-    ]
-    record = services.transcript_record_for(
-        user=request.user, holder_name=str(request.user), lines=lines, total_hours=data.total_hours
-    )
-    verify_url = request.build_absolute_uri(reverse("members:transcript_verify", args=[record.code]))
-    response = HttpResponse(
-        render_pdf(transcript=data, record=record, verify_url=verify_url), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="pd-transcript-{record.code}.pdf"'
-    return response
-
-
 def transcript_verify(request, code):
     record = selectors.transcript_record_by_code(code=code)
     status = 200 if record else 404
@@ -200,16 +167,9 @@ def account_data(request):
     return render(request, "members/account_data.html", {"form": form})
 
 
-@login_required
-def account_data_download(request):
-    data = selectors.account_data(user=request.user)
-    response = JsonResponse(data, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
-    return response
-
-
 # --- districts ---
-def _organization_for_leader(request, org_id) -> Organization:
+def organization_for_leader(request, org_id) -> Organization:
+    """The organization, if this user may see its dashboard (its leaders and staff); 403 otherwise."""
     organization = get_object_or_404(Organization, pk=org_id)
     decision = can_view_organization(request.user, organization)
     if not decision:
@@ -217,29 +177,6 @@ def _organization_for_leader(request, org_id) -> Organization:
 
         raise PermissionDenied(decision.message)
     return organization
-
-
-@login_required
-def district_dashboard(request, org_id):
-    organization = _organization_for_leader(request, org_id)
-    form = InviteForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        invited = [
-            services.invitation_create(organization=organization, email=address, invited_by=request.user)
-            for address in form.cleaned_data["emails"]
-        ]
-        if invited:
-            messages.success(request, f"Sent {len(invited)} invitation{'s' if len(invited) != 1 else ''}.")
-        if form.cleaned_data.get("csv_rows"):
-            # A file is invited by a background task; its page shows the progress.
-            job = services.invitation_import_create(
-                organization=organization, uploaded_by=request.user, rows=form.cleaned_data["csv_rows"]
-            )
-            return redirect("members:district_invitation_import", org_id=organization.pk, job_id=job.pk)
-        return redirect("members:district_dashboard", org_id=organization.pk)
-    context = selectors.organization_report(organization=organization)
-    context["form"] = form
-    return render(request, "members/district_dashboard.html", context)
 
 
 @login_required
@@ -256,16 +193,9 @@ def district_invitation_import(request, org_id, job_id):
 
 
 @login_required
-def district_export(request, org_id):
-    organization = _organization_for_leader(request, org_id)
-    filename = f"district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_response(filename, selectors.organization_export_rows(organization=organization))
-
-
-@login_required
 @require_POST
 def district_member_remove(request, org_id, member_id):
-    organization = _organization_for_leader(request, org_id)
+    organization = organization_for_leader(request, org_id)
     member = get_object_or_404(OrganizationMember, pk=member_id, organization=organization)
     if member.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself. Ask our staff to change your organization's leader.")
@@ -279,7 +209,7 @@ def district_member_remove(request, org_id, member_id):
 @login_required
 @require_POST
 def district_settings(request, org_id):
-    organization = _organization_for_leader(request, org_id)
+    organization = organization_for_leader(request, org_id)
     services.organization_set_auto_join(organization=organization, enabled=request.POST.get("auto_join") == "on")
     messages.success(request, "Settings saved.")
     return redirect("members:district_dashboard", org_id=organization.pk)

@@ -1,4 +1,4 @@
-"""Resource library: the taxonomy staff manage, and the library pages."""
+"""Resource library: the library pages, downloads, saved resources and searches (tagged with `taxonomy`)."""
 
 from django import forms
 from django.conf import settings
@@ -11,114 +11,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.blocks import BaseStreamBlock
 from core.search import search_vector_column
-from home.blocks import BaseStreamBlock
 from members.access import AccessLevel, decide
-
-
-class GradeBand(models.TextChoices):
-    K2 = "k-2", "Grades K-2"
-    G35 = "3-5", "Grades 3-5"
-    G68 = "6-8", "Grades 6-8"
-
-
-class Grade(models.Model):
-    """A grade level, K through 8."""
-
-    code = models.CharField(max_length=2, unique=True, help_text="K, 1 … 8")
-    name = models.CharField(max_length=40)
-    band = models.CharField(max_length=3, choices=GradeBand.choices)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("band"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order"]
-
-    def __str__(self):
-        return self.name
-
-
-class HighLeverageConcept(index.Indexed, models.Model):
-    """One of the few concepts per grade a student needs to succeed the next year."""
-
-    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="concepts")
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
-    leads_to = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="builds_on",
-        help_text="The concept in the next grade this one prepares for.",
-    )
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    panels = [
-        FieldPanel("grade"),
-        FieldPanel("title"),
-        FieldPanel("summary"),
-        FieldPanel("leads_to"),
-        FieldPanel("sort_order"),
-    ]
-    search_fields = [index.SearchField("title"), index.SearchField("summary"), index.FilterField("grade")]
-
-    class Meta:
-        ordering = ["grade__sort_order", "sort_order", "title"]
-        verbose_name = "High Leverage Concept"
-
-    def __str__(self):
-        return f"{self.grade.code}: {self.title}"
-
-
-class LessonPart(models.Model):
-    """A part of the math block: Launch, Main Lesson, Math Menu, Closure."""
-
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(unique=True)
-    description = models.TextField(blank=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order"]
-
-    def __str__(self):
-        return self.name
-
-
-class ResourceKind(models.Model):
-    """Launch routine, math game, menu activity, formative probe, HLA, protocol, video …"""
-
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(unique=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Topic(models.Model):
-    """A free topic tag (e.g. fractions, place value, MTSS)."""
-
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(unique=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
+from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 
 class ResourceAccess(models.TextChoices):

@@ -21,19 +21,14 @@ from wagtail.images import get_image_model
 from core.params import parse_ids
 from core.search import search
 from members.access import Reason
+from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 from .models import (
     DownloadLog,
-    Grade,
-    GradeBand,
-    HighLeverageConcept,
-    LessonPart,
     ResourceAccess,
     ResourceFile,
-    ResourceKind,
     ResourcePage,
     SavedResource,
-    Topic,
     download_count_subquery,
 )
 

@@ -1,70 +1,14 @@
-"""Registers the resource library's admin: taxonomy snippets, the download gate, the reports in resources/admin/."""
+"""Registers the resource library's admin: the download gate, the reports in resources/admin/."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from members.access import StaffAction, can_download_document, staff_can
 
 from .admin import views as admin_views
-from .models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
 from .services import download_log_create, resource_for_document, unpublished_resource_decision
-
-
-# --- taxonomy -----------------------------------------------------------------------------
-class GradeViewSet(SnippetViewSet):
-    model = Grade
-    icon = "list-ol"
-    list_display = ["name", "code", "band"]
-    list_filter = ["band"]
-    sort_order_field = "sort_order"
-
-
-class HighLeverageConceptViewSet(SnippetViewSet):
-    model = HighLeverageConcept
-    icon = "pick"
-    menu_label = "High Leverage Concepts"
-    list_display = ["title", "grade", "leads_to"]
-    list_filter = ["grade"]
-    search_fields = ["title", "summary"]
-    sort_order_field = "sort_order"
-
-
-class LessonPartViewSet(SnippetViewSet):
-    model = LessonPart
-    icon = "list-ul"
-    list_display = ["name", "slug"]
-    sort_order_field = "sort_order"
-
-
-class ResourceKindViewSet(SnippetViewSet):
-    model = ResourceKind
-    icon = "folder-open-inverse"
-    list_display = ["name", "slug"]
-    sort_order_field = "sort_order"
-
-
-class TopicViewSet(SnippetViewSet):
-    model = Topic
-    icon = "tag"
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    sort_order_field = "sort_order"
-
-
-class TaxonomyGroup(SnippetViewSetGroup):
-    """Grades, concepts, lesson parts, kinds and topics in one admin menu; drag rows to reorder."""
-
-    menu_label = "Taxonomy"
-    menu_icon = "tag"
-    menu_order = 300
-    items = (GradeViewSet, HighLeverageConceptViewSet, LessonPartViewSet, ResourceKindViewSet, TopicViewSet)
-
-
-register_snippet(TaxonomyGroup)
 
 
 # --- gated downloads ----------------------------------------------------------------------

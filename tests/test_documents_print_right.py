@@ -103,7 +103,7 @@ def test_certificate(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_transcript(name):
-    from members.pdf import transcript_pdf
+    from learning.pdf import transcript_pdf
 
     line = SimpleNamespace(on=date(2026, 3, 2), title=f"{name}: number talks", kind="course", pd_hours=Decimal("2"))
     year = SimpleNamespace(label="2025-26", lines=[line], total_hours=Decimal("2"))

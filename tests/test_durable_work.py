@@ -282,9 +282,9 @@ def test_requests_succeed_with_the_broker_down_and_owed_work_is_done_once_after(
 def test_a_worker_killed_mid_batch_loses_and_duplicates_no_email(worker, redis_server):
     from django.db import transaction
 
+    from core.email import send_templated_email
     from core.models import OutboxMessage, SentEmail
     from core.outbox import relay_due
-    from home.email import send_templated_email
 
     addresses = [f"teacher{n:02d}@example.org" for n in range(30)]
     worker.env["TEST_EMAIL_DELAY"] = "0.3"  # a mail server's latency, so the batch is still running when killed

@@ -22,11 +22,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "core",
+    "taxonomy",
     "home",
     "members",
     "resources",
     "courses",
     "events",
+    "learning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -260,11 +262,11 @@ PAGE_CACHE_QUERY_PARAMS = [
 ]  # fmt: skip
 # Snippets and settings that cached pages show: saving or deleting one forgets every cached page.
 PAGE_CACHE_INVALIDATED_BY = [
-    "resources.Grade",
-    "resources.HighLeverageConcept",
-    "resources.LessonPart",
-    "resources.ResourceKind",
-    "resources.Topic",
+    "taxonomy.Grade",
+    "taxonomy.HighLeverageConcept",
+    "taxonomy.LessonPart",
+    "taxonomy.ResourceKind",
+    "taxonomy.Topic",
     "home.SiteSettings",
     "wagtailcore.Site",
 ]

@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 
 from core.search import search
 from members.access import AccessLevel, entitlements_for
-from resources.models import GradeBand, HighLeverageConcept
+from taxonomy.models import GradeBand, HighLeverageConcept
 
 from ..models import (
     CourseIndexPage,

@@ -5,8 +5,8 @@ from django.core import mail
 from django.db import transaction
 
 from core import outbox
+from core.email import send_templated_email
 from core.models import OutboxMessage, SentEmail
-from home.email import send_templated_email
 
 INVITE = {"organization": {"name": "Hill County"}, "invited_by": None, "accept_url": "/x/"}
 
@@ -44,7 +44,7 @@ def test_a_failed_publish_keeps_the_row_for_the_relay(settings, monkeypatch, dja
 
 @pytest.mark.django_db
 def test_a_redelivered_email_task_sends_nothing(django_capture_on_commit_callbacks):
-    from home.tasks import send_email
+    from core.tasks import send_email
 
     with django_capture_on_commit_callbacks(execute=True):
         send_templated_email(

@@ -340,7 +340,7 @@ def test_catalogue_filters_search_counts_and_progress(client, course_builder, ca
 
 
 def test_catalogue_filters_by_concept_topic_and_length_and_sorts(client, course_builder, catalogue):
-    from resources.factories import HighLeverageConceptFactory, TopicFactory
+    from taxonomy.factories import HighLeverageConceptFactory, TopicFactory
 
     concept = HighLeverageConceptFactory(title="Add and subtract within 120")
     topic = TopicFactory(name="Number talks", slug="number-talks")

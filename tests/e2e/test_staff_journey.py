@@ -34,23 +34,41 @@ def explore(page, *names) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Exploring: {names[-1]}")
 
 
-PREVIEW_IDLE = """() => {
-    const panel = document.querySelector('[data-controller~="w-preview"]');
-    // Wagtail loads a refreshed preview into a second (proxy) iframe and swaps it in when it has loaded.
-    return panel !== null && panel.querySelectorAll("iframe").length === 1
-        && !panel.querySelector(".w-preview__proxy:not(input)");
+# Wagtail 8 autosaves the editor. On a new page the first autosave creates the page as a draft and then
+# turns the create form into the edit form (form action, preview URL, panels). Until that settles, a preview
+# or publish still goes to the create URL, where the draft's own slug is now taken: the form is invalid.
+# Reads Wagtail's Stimulus controllers (window.wagtail.app) because the DOM flags lag behind by an interval.
+EDITS_AUTOSAVED = """() => {
+    const form = document.querySelector("form[data-edit-form]");
+    const controller = (name) => window.wagtail.app.getControllerForElementAndIdentifier(form, name);
+    const unsaved = controller("w-unsaved");
+    const autosave = controller("w-autosave");
+    // No edit left for autosave to pick up (formData is computed now), and no autosave or hydration in flight.
+    return unsaved !== null && unsaved.initialFormData !== undefined && unsaved.formData === unsaved.initialFormData
+        && (autosave === null || autosave.submitPromise === null);
 }"""
+
+# The preview panel has stored the current form and shown it: nothing stale, no update or iframe swap pending.
+PREVIEW_SETTLED = """() => {
+    const panel = document.querySelector('[data-controller~="w-preview"]');
+    const preview = panel && window.wagtail.app.getControllerForElementAndIdentifier(panel, "w-preview");
+    return Boolean(preview) && preview.ready && !preview.staleValue && preview.updatePromise === null;
+}"""
+
+
+def wait_until_autosaved(page) -> None:
+    page.wait_for_function(EDITS_AUTOSAVED, timeout=30_000)
 
 
 def open_preview_in_new_tab(page, preview_panel):
     """Open the preview tab the way Wagtail does, waiting for what it needs rather than for time to pass.
 
-    Wagtail first POSTs the form to the preview URL (the server keeps that form state), then opens the tab,
-    whose GET renders the stored state; a tab opened before a valid state is stored shows "Preview not
-    available". So wait until the panel has finished any refresh in flight, click, and check that the POST
-    the click sends stored a valid, available preview before reading the tab.
+    Wagtail POSTs the form to the panel's preview URL (the server keeps that form state), then opens the tab,
+    whose GET renders the stored state. Both must go to the page the form now edits: wait until autosave has
+    settled (a new page has become its draft and the panel its edit-view panel) and the panel is up to date,
+    then click and check that the POST the click sends stored a valid, available preview.
     """
-    page.wait_for_function(PREVIEW_IDLE)
+    page.wait_for_function(f"() => ({EDITS_AUTOSAVED})() && ({PREVIEW_SETTLED})()", timeout=30_000)
     link = preview_panel.get_by_role("link", name="Preview in new tab")
     preview_path = urlsplit(urljoin(page.url, link.get_attribute("href"))).path
 
@@ -65,6 +83,7 @@ def open_preview_in_new_tab(page, preview_panel):
 
 
 def publish(page) -> None:
+    wait_until_autosaved(page)  # publishing during a create autosave would post to the create URL again
     page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
     # A moderator's publish also closes the review workflow: give the busy test server time.
     page.get_by_role("button", name="Publish", exact=True).click(timeout=45_000)
@@ -83,6 +102,7 @@ def test_editor_drafts_and_submits_the_moderator_sees_it_awaiting_review(site, p
     page.get_by_role("textbox", name="Summary*").fill("Students count a collection and record how.")
     page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    wait_until_autosaved(page)
     page.get_by_role("button", name="Submit to Review before publishing").click()
     expect(page.get_by_text(re.compile(f"Page '{DRAFT}' .*submitted"))).to_be_visible(timeout=30_000)
 

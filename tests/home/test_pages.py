@@ -11,7 +11,7 @@ from home.factories import ArticleIndexPageFactory, ArticlePageFactory, Standard
 from home.models import ArticleIndexPage, ArticlePage, ConceptIndexPage, DistrictInquiryPage, HomePage, StandardPage
 from resources.models import ResourceIndexPage
 
-PROJECT_APPS = ["home", "members", "resources", "courses", "events"]
+PROJECT_APPS = ["home", "taxonomy", "members", "resources", "courses", "events"]
 
 
 def _page_models():

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from learning.pdf import transcript_pdf
+from learning.selectors import SchoolYear, Transcript, TranscriptLine, school_year
 from members import services
 from members.factories import MembershipFactory, OrderFactory, OrganizationMemberFactory
 from members.models import Membership, Order, OrganizationMember, TranscriptRecord, User
-from members.pdf import transcript_pdf
-from members.selectors import SchoolYear, Transcript, TranscriptLine, school_year
 
 pytestmark = pytest.mark.django_db
 

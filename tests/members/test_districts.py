@@ -265,7 +265,7 @@ def test_leader_report_counts_attended_workshop_hours(client, district, home_pag
     from events import services as event_services
     from events import staff as event_staff
     from events.factories import EventIndexPageFactory, EventPageFactory
-    from members.selectors import organization_report
+    from learning.selectors import organization_report
 
     org, leader = district
     teacher = services.organization_join(organization=org, user=UserFactory(email="t2@example.org")).user

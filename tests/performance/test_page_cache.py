@@ -131,7 +131,7 @@ def test_moving_and_deleting_a_page_forget_the_cached_pages(home_page, articles)
 
 def test_a_taxonomy_change_forgets_the_cached_library(library):
     from resources.factories import ResourcePageFactory
-    from resources.models import Topic
+    from taxonomy.models import Topic
 
     topic = Topic.objects.create(name="Ratios", slug="ratios")
     ResourcePageFactory(parent=library, title="Ratio tables", topics=[topic])

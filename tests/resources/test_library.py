@@ -73,7 +73,7 @@ def test_anonymous_visitor_is_invited_to_sign_in(client, free_resource):
 
 
 def test_lesson_part_badges_and_related_resources(client, library, member):
-    from resources.factories import LessonPartFactory
+    from taxonomy.factories import LessonPartFactory
 
     launch = LessonPartFactory(name="Launch", slug="launch")
     resource = ResourcePageFactory(parent=library, title="Image routine: dot cards", lesson_parts=[launch])
@@ -183,7 +183,7 @@ def test_every_resources_page_type_has_a_factory():
 
 
 def test_grades_label_compacts_runs(library):
-    from resources.factories import GradeFactory
+    from taxonomy.factories import GradeFactory
 
     grades = [GradeFactory(code=c) for c in ("K", "1", "2", "3")]
     assert ResourcePageFactory(parent=library, grades=grades).grades_label == "Grades K-3"

@@ -6,16 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from resources.factories import (
+from resources.factories import ResourcePageFactory
+from resources.models import DownloadLog, ResourceAccess, ResourcePage, SavedResource, SearchTerm
+from resources.selectors import PER_PAGE, library_listing
+from taxonomy.factories import (
     GradeFactory,
     HighLeverageConceptFactory,
     LessonPartFactory,
     ResourceKindFactory,
-    ResourcePageFactory,
     TopicFactory,
 )
-from resources.models import DownloadLog, ResourceAccess, ResourcePage, SavedResource, SearchTerm
-from resources.selectors import PER_PAGE, library_listing
 
 pytestmark = pytest.mark.django_db
 

@@ -30,6 +30,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from courses.models import Enrollment, LessonPage
+from events.models import EventPage
+from home.scale import BENCH_MEMBER_EMAIL, PLAIN_PAGE_SLUG, is_seeded
+from members.models import User
+from taxonomy.models import Grade, Topic
+
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -61,11 +67,6 @@ class Target:
 
 
 def _targets() -> list[Target]:
-    from courses.models import Enrollment, LessonPage
-    from events.models import EventPage
-    from home.scale import BENCH_MEMBER_EMAIL, PLAIN_PAGE_SLUG
-    from resources.models import Grade, Topic
-
     enrollment = (
         Enrollment.objects.filter(user__email=BENCH_MEMBER_EMAIL, course__access_level="members")
         .select_related("course")
@@ -99,9 +100,6 @@ def _targets() -> list[Target]:
 
 
 def _member():
-    from home.scale import BENCH_MEMBER_EMAIL
-    from members.models import User
-
     return User.objects.get(email=BENCH_MEMBER_EMAIL)
 
 
@@ -197,8 +195,6 @@ class Command(BaseCommand):
 
     # --- preparation ---------------------------------------------------------------------------
     def _prepare(self, scale: float, force: bool = False) -> None:
-        from home.scale import is_seeded
-
         _ensure_database()
         call_command("migrate", verbosity=0, interactive=False)
         if not is_seeded():

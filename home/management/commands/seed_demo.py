@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from members.demo import print_logins
+
 # Each app owns its demo content in <app>/demo.py with seed(stdout) and optional reset().
 DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo", "home.concept_demo"]
 
@@ -32,6 +34,4 @@ class Command(BaseCommand):
             for module in modules:
                 module.seed(stdout=self.stdout)
         if not quiet_logins:
-            from members.demo import print_logins
-
             print_logins(self.stdout)

@@ -3,13 +3,13 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-INDEX = "home_articlepage_search_vector_gin"
+INDEX = "resources_resourcepage_search_vector_gin"
 
 
 def create_gin_index(apps, schema_editor):
     # PostgreSQL only: SQLite keeps the column empty and searches through Wagtail's backend (core.search).
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "home_articlepage" USING gin ("search_vector")')
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "resources_resourcepage" USING gin ("search_vector")')
 
 
 def drop_gin_index(apps, schema_editor):
@@ -20,12 +20,12 @@ def drop_gin_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0005_district_inquiry_page'),
+        ('resources', '0004_taxonomy_moved'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articlepage',
+            model_name='resourcepage',
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),

@@ -2,22 +2,18 @@
 
 from io import BytesIO
 
-import qrcode
 from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.pdf import FONT, FONT_BOLD, escape
+from core.pdf import FONT, FONT_BOLD, escape, qr_png
 from core.pdf import styles as pdf_styles
 
 
 def _qr_image(url: str) -> Image:
-    buffer = BytesIO()
-    qrcode.make(url, box_size=4, border=1).save(buffer)
-    buffer.seek(0)
-    return Image(buffer, width=1.1 * inch, height=1.1 * inch)
+    return Image(qr_png(url), width=1.1 * inch, height=1.1 * inch)
 
 
 def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:

@@ -20,7 +20,7 @@ def drop_gin_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_certificate_enrollment_key'),
+        ('courses', '0004_taxonomy_moved'),
     ]
 
     operations = [
