@@ -14,7 +14,7 @@ MENU_ACTIVITIES_PER_HUB = 3
 
 
 def seed(*, stdout) -> None:
-    from resources.models import HighLeverageConcept
+    from taxonomy.models import HighLeverageConcept
 
     home = HomePage.objects.first()
     if home is None:

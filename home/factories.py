@@ -171,7 +171,7 @@ class ConceptPageFactory(PageFactory):
     class Meta:
         model = ConceptPage
 
-    concept = factory.SubFactory("resources.factories.HighLeverageConceptFactory")
+    concept = factory.SubFactory("taxonomy.factories.HighLeverageConceptFactory")
     title = factory.LazyAttribute(lambda o: o.concept.title)
     slug = factory.LazyAttribute(lambda o: f"grade-{o.concept.grade.code.lower()}-{o.concept.pk}")
     plain_words = factory.LazyAttribute(lambda o: f"<p>What a student who understands {o.concept.title} can do.</p>")

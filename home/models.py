@@ -206,7 +206,7 @@ class ConceptPage(Page):
     """
 
     concept = models.OneToOneField(
-        "resources.HighLeverageConcept",
+        "taxonomy.HighLeverageConcept",
         on_delete=models.PROTECT,
         related_name="hub_page",
         verbose_name="High Leverage Concept",

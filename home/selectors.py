@@ -179,7 +179,7 @@ def concept_index(*, index_page, grade_code: str | None = None) -> list[dict]:
 
     With `grade_code` ("2", "k"), only that grade; an empty list when no such grade exists.
     """
-    from resources.models import Grade, HighLeverageConcept
+    from taxonomy.models import Grade, HighLeverageConcept
 
     from .models import ConceptPage
 
@@ -213,7 +213,8 @@ def concept_hub(*, page) -> dict:
     """
     from courses.models import CoursePage
     from events.models import EventPage
-    from resources.models import GradeBand, HighLeverageConcept, LessonPart, ResourcePage
+    from resources.models import ResourcePage
+    from taxonomy.models import GradeBand, HighLeverageConcept, LessonPart
 
     from .models import ConceptPage
 

@@ -14,14 +14,8 @@ from events.factories import EventPageFactory
 from home.factories import ConceptIndexPageFactory, ConceptMenuActivityFactory, ConceptPageFactory, site_home
 from home.models import ConceptIndexPage, ConceptPage, HomePage
 from home.selectors import site_search
-from resources.factories import (
-    GradeFactory,
-    HighLeverageConceptFactory,
-    LessonPartFactory,
-    ResourceFileFactory,
-    ResourceKindFactory,
-    ResourcePageFactory,
-)
+from resources.factories import ResourceFileFactory, ResourcePageFactory
+from taxonomy.factories import GradeFactory, HighLeverageConceptFactory, LessonPartFactory, ResourceKindFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +218,7 @@ def test_seed_demo_creates_a_hub_per_concept_idempotently():
     from django.core.management import call_command
 
     from home import concept_demo
-    from resources.models import HighLeverageConcept
+    from taxonomy.models import HighLeverageConcept
 
     call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))
     concepts = HighLeverageConcept.objects.count()

@@ -25,8 +25,9 @@ def drop_gin_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('home', '0006_search_vector'),
-        ('resources', '0004_search_vector'),
+        ('home', '0007_search_vector'),
+        ('resources', '0005_search_vector'),
+        ('taxonomy', '0002_relabel_content_types'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
@@ -52,7 +53,7 @@ class Migration(migrations.Migration):
                 ('explainer_transcript', models.TextField(blank=True, help_text="The video's words, for those who read rather than listen.")),
                 ('concept_label', models.CharField(blank=True, editable=False, max_length=300)),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('concept', models.OneToOneField(help_text='Each concept has one hub.', on_delete=django.db.models.deletion.PROTECT, related_name='hub_page', to='resources.highleverageconcept', verbose_name='High Leverage Concept')),
+                ('concept', models.OneToOneField(help_text='Each concept has one hub.', on_delete=django.db.models.deletion.PROTECT, related_name='hub_page', to='taxonomy.highleverageconcept', verbose_name='High Leverage Concept')),
                 ('probe', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='resources.resourcepage', verbose_name='formative probe')),
             ],
             options={
