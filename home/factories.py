@@ -7,6 +7,9 @@ from wagtail.models import Page, Site
 from .models import (
     ArticleIndexPage,
     ArticlePage,
+    ConceptIndexPage,
+    ConceptMenuActivity,
+    ConceptPage,
     DistrictInquiryField,
     DistrictInquiryPage,
     HomePage,
@@ -151,3 +154,37 @@ class DistrictInquiryPageFactory(PageFactory):
     to_address = "partnerships@example.org"
     subject = "New inquiry: bring the network to a school or district"
     form_fields = factory.LazyFunction(district_inquiry_questions)
+
+
+class ConceptIndexPageFactory(PageFactory):
+    class Meta:
+        model = ConceptIndexPage
+
+    title = "High Leverage Concepts"
+    slug = "concepts"
+    intro = "<p>The few concepts per grade a student needs most to succeed the following year.</p>"
+
+
+class ConceptPageFactory(PageFactory):
+    """A hub for `concept` (a new concept in grade 1 when not given), under the one concept index."""
+
+    class Meta:
+        model = ConceptPage
+
+    concept = factory.SubFactory("taxonomy.factories.HighLeverageConceptFactory")
+    title = factory.LazyAttribute(lambda o: o.concept.title)
+    slug = factory.LazyAttribute(lambda o: f"grade-{o.concept.grade.code.lower()}-{o.concept.pk}")
+    plain_words = factory.LazyAttribute(lambda o: f"<p>What a student who understands {o.concept.title} can do.</p>")
+    progression_note = "It grows from last year's work and prepares next year's."
+
+    @classmethod
+    def _default_parent(cls):
+        return ConceptIndexPage.objects.first() or ConceptIndexPageFactory()
+
+
+class ConceptMenuActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConceptMenuActivity
+
+    page = factory.SubFactory(ConceptPageFactory)
+    resource = factory.SubFactory("resources.factories.ResourcePageFactory")

@@ -2,12 +2,14 @@
 
 from django.core.cache import cache
 from django.db import models
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Site
@@ -64,6 +66,7 @@ class HomePage(Page):
         "resources.ResourceIndexPage",
         "events.EventIndexPage",
         "home.DistrictInquiryPage",
+        "home.ConceptIndexPage",
     ]
     max_count = 1
 
@@ -156,6 +159,140 @@ class ArticlePage(Page):
     def grade_band_labels(self):
         labels = dict(GradeBand.choices)
         return [labels.get(code, code) for code in self.grade_bands or []]
+
+
+class ConceptIndexPage(RoutablePageMixin, Page):
+    """The "High Leverage Concepts" page: hubs grouped by grade. One, created by staff (or the seeder) under home.
+
+    /concepts/grade-2/ lists one grade's concepts (a route, not a page per grade).
+    """
+
+    intro = RichTextField(blank=True, help_text="What a High Leverage Concept is, in a few sentences.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.ConceptPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "High Leverage Concept index"
+
+    @path("")
+    def all_grades(self, request):
+        from .selectors import concept_index
+
+        return self.render(request, context_overrides={"grades": concept_index(index_page=self)})
+
+    @re_path(r"^grade-(?P<code>[0-9a-zA-Z]{1,2})/$", name="grade")
+    def one_grade(self, request, code):
+        from .selectors import concept_index
+
+        grades = concept_index(index_page=self, grade_code=code)
+        if not grades:
+            raise Http404("No such grade")
+        return self.render(
+            request,
+            context_overrides={"grades": grades, "grade": grades[0]["grade"]},
+            template="home/concept_grade_page.html",
+        )
+
+
+class ConceptPage(Page):
+    """The hub of one High Leverage Concept: staff create one per concept under "High Leverage Concepts".
+
+    What staff write (plain words, progression note, video, probe, menu activities) sits on the page;
+    the tagged resources, courses and upcoming workshops are read live (home.selectors.concept_hub).
+    """
+
+    concept = models.OneToOneField(
+        "taxonomy.HighLeverageConcept",
+        on_delete=models.PROTECT,
+        related_name="hub_page",
+        verbose_name="High Leverage Concept",
+        help_text="Each concept has one hub.",
+    )
+    plain_words = RichTextField(
+        "the concept in plain words",
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text="What a student understands and can do, as you would tell a colleague.",
+    )
+    progression_note = models.TextField(
+        "progression",
+        blank=True,
+        help_text="What it builds on and what it leads to. The neighbouring hubs are linked automatically.",
+    )
+    explainer_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the explainer video.")
+    explainer_transcript = models.TextField(
+        blank=True, help_text="The video's words, for those who read rather than listen."
+    )
+    probe = models.ForeignKey(
+        "resources.ResourcePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="formative probe",
+    )
+    # Filled on save from the concept, so "grade 2" or "High Leverage Concept" finds the hub.
+    concept_label = models.CharField(max_length=300, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("concept"), FieldPanel("plain_words"), FieldPanel("progression_note")], heading="The concept"
+        ),
+        MultiFieldPanel([FieldPanel("explainer_video"), FieldPanel("explainer_transcript")], heading="Explainer"),
+        MultiFieldPanel(
+            [PageChooserPanel("probe", "resources.ResourcePage"), InlinePanel("menu_activities", label="Activity")],
+            heading="Probe and Math Menu activities",
+        ),
+    ]
+    # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
+    search_vector = search_vector_column()
+    search_vector_fields = (["title", "concept_label"], ["plain_words"], ["progression_note", "explainer_transcript"])
+    search_fields = Page.search_fields + [
+        index.SearchField("concept_label"),
+        index.SearchField("plain_words"),
+        index.SearchField("progression_note"),
+        index.SearchField("explainer_transcript"),
+    ]
+    parent_page_types = ["home.ConceptIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "High Leverage Concept hub"
+
+    def save(self, *args, **kwargs):
+        if self.concept_id:
+            concept = self.concept
+            # Singular and plural: Wagtail's SQLite backend does not stem words.
+            self.concept_label = (
+                f"{concept.title}: a High Leverage Concept (HLC) of {concept.grade.name} (grade {concept.grade.code}); "
+                "High Leverage Concepts"
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def summary(self):
+        """Search results and cards show the plain words."""
+        return self.plain_words
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import concept_hub
+
+        context = super().get_context(request, *args, **kwargs)
+        context["hub"] = concept_hub(page=self)
+        return context
+
+
+class ConceptMenuActivity(Orderable):
+    """A Math Menu activity staff recommend on a concept's hub, in their order."""
+
+    page = ParentalKey(ConceptPage, on_delete=models.CASCADE, related_name="menu_activities")
+    resource = models.ForeignKey("resources.ResourcePage", on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(max_length=200, blank=True, help_text="Who it suits, e.g. students still counting on.")
+
+    panels = [PageChooserPanel("resource", "resources.ResourcePage"), FieldPanel("note")]
 
 
 class DistrictInquiryField(AbstractFormField):

@@ -1,9 +1,12 @@
 """Reads for home and article pages, and the site search."""
 
+import re
+
 from django.apps import apps
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Page
 
 from core.page_cache import generation_key
@@ -16,6 +19,7 @@ from taxonomy.models import GradeBand, Topic
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
     ("resources", "ResourceIndexPage", "Resources"),
+    ("home", "ConceptIndexPage", "Concepts"),
     ("events", "EventIndexPage", "Workshops"),
     ("home", "ArticleIndexPage", "Articles"),
 ]
@@ -117,24 +121,48 @@ SEARCH_RESULTS_MAX = 200
 MAX_OUTLINE_WORDS = 10
 # Page types with a stored search vector (core.search); their ranks compare with each other.
 RANKED_TYPES = ["resources.ResourcePage", "courses.CoursePage", "home.ArticlePage", "events.EventPage"]
+# High Leverage Concept hubs: searched on their own and listed before every other result.
+HUB_TYPE = "home.ConceptPage"
+
+
+def _hubs_by_title_match(hubs: list, query: str) -> list:
+    """Hubs whose grade the words name ("grade 2"), then those whose title and label hold most of the words.
+
+    Ties keep the search backend's order: its rank alone lets a "2" anywhere in a text win over "Grade 2".
+    """
+    words = re.findall(r"\w+", query.lower())
+    named = re.search(r"\b(?:grade|gr)\s*(k|\d)\b", query.lower())
+    grade = f"grade {named.group(1)}" if named else None
+
+    def key(item):
+        position, hub = item
+        label = f"{hub.title} {hub.concept_label}".lower()
+        label_words = set(re.findall(r"\w+", label))
+        return (-(grade is not None and grade in label), -sum(word in label_words for word in words), position)
+
+    return [hub for _, hub in sorted(enumerate(hubs), key=key)]
 
 
 def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Page]:
     """Published pages matching `query`, best first, matching only text this visitor may read.
 
+    A High Leverage Concept hub matching the words comes first: it is where the concept is explained.
     Lessons the visitor cannot open are matched on their title and summary (shown in every
     course outline), never on their body: otherwise the search would answer "is this word in
     the members' lesson?".
     """
     ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
+    # A concept's hub comes before everything that merely mentions the concept.
+    hub_model = apps.get_model(HUB_TYPE)
+    hubs = _hubs_by_title_match(list(search(hub_model.objects.live().public(), query)[:limit]), query)
     ranked = []
     for model in ranked_models:
         ranked += list(search(model.objects.live().public(), query)[:limit])
     ranked.sort(key=lambda page: -page.search_rank)
-    results = ranked[:limit]
+    results = (hubs + ranked)[:limit]
 
     hidden = lesson_ids_hidden_from(user=user)
-    others = Page.objects.live().public().not_type(*ranked_models).exclude(pk__in=hidden).specific()
+    others = Page.objects.live().public().not_type(hub_model, *ranked_models).exclude(pk__in=hidden).specific()
     results += list(search(others, query)[: max(limit - len(results), 0)])
     if hidden and len(results) < limit:
         seen = {page.pk for page in results}
@@ -143,3 +171,138 @@ def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Pa
             outline = outline.filter(Q(title__icontains=word) | Q(summary__icontains=word))
         results += [page for page in outline.order_by("path")[: limit - len(results)] if page.pk not in seen]
     return results
+
+
+# --- High Leverage Concept hubs -------------------------------------------------------------
+def concept_index(*, index_page, grade_code: str | None = None) -> list[dict]:
+    """Every concept by grade, each with its live hub under `index_page` (or None): two queries.
+
+    With `grade_code` ("2", "k"), only that grade; an empty list when no such grade exists.
+    """
+    from taxonomy.models import Grade, HighLeverageConcept
+
+    from .models import ConceptPage
+
+    concepts = HighLeverageConcept.objects.select_related("grade")
+    if grade_code is not None:
+        grade = Grade.objects.filter(code__iexact=grade_code).first()
+        if grade is None:
+            return []
+        concepts = concepts.filter(grade=grade)
+    hubs = {
+        hub.concept_id: hub
+        for hub in ConceptPage.objects.live()
+        .public()
+        .child_of(index_page)
+        .only("id", "url_path", "title", "concept_id")
+    }
+    grades: dict[int, dict] = {}
+    for concept in concepts:
+        entry = grades.setdefault(concept.grade_id, {"grade": concept.grade, "concepts": []})
+        entry["concepts"].append({"concept": concept, "hub": hubs.get(concept.pk)})
+    if grade_code is not None and not grades:
+        return [{"grade": grade, "concepts": []}]
+    return list(grades.values())
+
+
+def concept_hub(*, page) -> dict:
+    """What a hub shows besides its own text, in a fixed number of queries whatever the amount of content.
+
+    Resources and courses are those tagged with the concept. Workshops carry no concept tag, so the
+    upcoming ones for the concept's grade band stand in for "workshops that teach it".
+    """
+    from courses.models import CoursePage
+    from events.models import EventPage
+    from resources.models import ResourcePage
+    from taxonomy.models import GradeBand, HighLeverageConcept, LessonPart
+
+    from .models import ConceptPage
+
+    concept = HighLeverageConcept.objects.select_related("grade").get(pk=page.concept_id)
+    neighbours = list(
+        HighLeverageConcept.objects.select_related("grade").filter(Q(leads_to=concept) | Q(pk=concept.leads_to_id))
+    )
+    neighbour_hubs = {
+        hub.concept_id: hub
+        for hub in ConceptPage.objects.live()
+        .public()
+        .filter(concept__in=neighbours)
+        .only("id", "url_path", "title", "concept_id")
+    }
+
+    def step(c):
+        return {"concept": c, "hub": neighbour_hubs.get(c.pk)}
+
+    builds_on = [step(c) for c in neighbours if c.leads_to_id == concept.pk]
+    leads_to = next((step(c) for c in neighbours if c.pk == concept.leads_to_id), None)
+
+    resources = list(
+        ResourcePage.objects.live()
+        .public()
+        .filter(concepts=concept)
+        .select_related("kind")
+        .prefetch_related("lesson_parts")
+        .order_by("title")
+    )
+    by_part = {part.pk: {"part": part, "resources": []} for part in LessonPart.objects.all()}
+    untagged = []
+    for resource in resources:
+        parts = resource.lesson_parts.all()
+        for part in parts:
+            by_part[part.pk]["resources"].append(resource)
+        if not parts:
+            untagged.append(resource)
+    groups = [group for group in by_part.values() if group["resources"]]
+    if untagged:
+        groups.append({"part": None, "resources": untagged})
+
+    courses = list(CoursePage.objects.live().public().filter(concepts=concept).order_by("title"))
+    band = concept.grade.band
+    workshops = list(
+        EventPage.objects.live()
+        .public()
+        # The JSON list holds quoted codes: match the quoted code so "k-2" never matches inside another value.
+        .filter(grade_bands__icontains=f'"{band}"', end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
+        .select_related("seat_counter")
+        .order_by("start")
+    )
+
+    menu = [
+        item for item in page.menu_activities.select_related("resource").order_by("sort_order") if item.resource.live
+    ]
+    probe = ResourcePage.objects.live().filter(pk=page.probe_id).first() if page.probe_id else None
+    return {
+        "concept": concept,
+        "builds_on": builds_on,
+        "leads_to": leads_to,
+        "probe": probe,
+        "menu_activities": menu,
+        "resource_groups": groups,
+        "resource_count": len(resources),
+        "courses": courses,
+        "workshops": workshops,
+        "workshop_band_label": dict(GradeBand.choices).get(band, band),
+    }
+
+
+def concept_hub_urls() -> dict[int, str]:
+    """Concept id -> its live hub's URL, for links from library, resource and course pages.
+
+    From the cache, or one query; forgotten when anything is published (core.page_cache).
+    """
+    key = generation_key("concept-hubs")
+    try:
+        urls = cache.get(key)
+    except Exception:  # a cache that is down costs one query, not the page
+        urls = None
+    if urls is None:
+        from .models import ConceptPage
+
+        urls = {
+            hub.concept_id: hub.url for hub in ConceptPage.objects.live().public().only("id", "url_path", "concept_id")
+        }
+        try:
+            cache.set(key, urls, NAVIGATION_SECONDS)
+        except Exception:
+            pass
+    return urls

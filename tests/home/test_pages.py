@@ -8,7 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from courses.models import CourseIndexPage
 from events.models import EventIndexPage
 from home.factories import ArticleIndexPageFactory, ArticlePageFactory, StandardPageFactory, site_home
-from home.models import ArticleIndexPage, ArticlePage, DistrictInquiryPage, HomePage, StandardPage
+from home.models import ArticleIndexPage, ArticlePage, ConceptIndexPage, DistrictInquiryPage, HomePage, StandardPage
 from resources.models import ResourceIndexPage
 
 PROJECT_APPS = ["home", "taxonomy", "members", "resources", "courses", "events"]
@@ -53,7 +53,15 @@ class TestPageTree(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(
             HomePage,
-            {StandardPage, ArticleIndexPage, CourseIndexPage, ResourceIndexPage, EventIndexPage, DistrictInquiryPage},
+            {
+                StandardPage,
+                ArticleIndexPage,
+                CourseIndexPage,
+                ResourceIndexPage,
+                EventIndexPage,
+                DistrictInquiryPage,
+                ConceptIndexPage,
+            },
         )
 
     def test_articles_live_under_the_article_index(self):

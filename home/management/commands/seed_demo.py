@@ -11,7 +11,7 @@ from django.test.utils import override_settings
 from members.demo import print_logins
 
 # Each app owns its demo content in <app>/demo.py with seed(stdout) and optional reset().
-DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo"]
+DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo", "home.concept_demo"]
 
 
 class Command(BaseCommand):
