@@ -5,6 +5,8 @@ point at a probe and Math Menu activities tagged with its concept. Safe to run a
 """
 
 from core.demo_data import load_demo_data
+from resources.models import ResourcePage
+from taxonomy.models import HighLeverageConcept
 
 from .factories import ConceptIndexPageFactory, ConceptPageFactory
 from .models import ConceptIndexPage, ConceptMenuActivity, ConceptPage, HomePage
@@ -14,8 +16,6 @@ MENU_ACTIVITIES_PER_HUB = 3
 
 
 def seed(*, stdout) -> None:
-    from taxonomy.models import HighLeverageConcept
-
     home = HomePage.objects.first()
     if home is None:
         return
@@ -62,8 +62,6 @@ def _slug(text: str) -> str:
 
 
 def _probe_for(concept):
-    from resources.models import ResourcePage
-
     for kind in PROBE_KINDS:
         probe = ResourcePage.objects.live().filter(concepts=concept, kind__slug=kind).order_by("pk").first()
         if probe is not None:
@@ -72,8 +70,6 @@ def _probe_for(concept):
 
 
 def _menu_activities_for(concept):
-    from resources.models import ResourcePage
-
     return list(
         ResourcePage.objects.live()
         .filter(concepts=concept, lesson_parts__slug="math-menu")

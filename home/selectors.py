@@ -11,10 +11,14 @@ from wagtail.models import Page
 
 from core.page_cache import generation_key
 from core.search import search
-from courses.models import LessonPage
+from courses.models import CoursePage, LessonPage
 from courses.selectors import lesson_ids_hidden_from
+from events.models import EventPage
 from events.selectors import upcoming_events
-from taxonomy.models import GradeBand, Topic
+from resources.models import ResourcePage
+from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, Topic
+
+from .models import ArticlePage, ConceptPage
 
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
@@ -95,8 +99,6 @@ def home_featured(*, home) -> dict:
 
 
 def article_list(*, index_page, params) -> dict:
-    from .models import ArticlePage
-
     articles = ArticlePage.objects.live().public().child_of(index_page).order_by("-date").prefetch_related("topics")
     band = params.get("band", "")
     topic = params.get("topic", "")
@@ -179,10 +181,6 @@ def concept_index(*, index_page, grade_code: str | None = None) -> list[dict]:
 
     With `grade_code` ("2", "k"), only that grade; an empty list when no such grade exists.
     """
-    from taxonomy.models import Grade, HighLeverageConcept
-
-    from .models import ConceptPage
-
     concepts = HighLeverageConcept.objects.select_related("grade")
     if grade_code is not None:
         grade = Grade.objects.filter(code__iexact=grade_code).first()
@@ -211,13 +209,6 @@ def concept_hub(*, page) -> dict:
     Resources and courses are those tagged with the concept. Workshops carry no concept tag, so the
     upcoming ones for the concept's grade band stand in for "workshops that teach it".
     """
-    from courses.models import CoursePage
-    from events.models import EventPage
-    from resources.models import ResourcePage
-    from taxonomy.models import GradeBand, HighLeverageConcept, LessonPart
-
-    from .models import ConceptPage
-
     concept = HighLeverageConcept.objects.select_related("grade").get(pk=page.concept_id)
     neighbours = list(
         HighLeverageConcept.objects.select_related("grade").filter(Q(leads_to=concept) | Q(pk=concept.leads_to_id))
@@ -296,8 +287,6 @@ def concept_hub_urls() -> dict[int, str]:
     except Exception:  # a cache that is down costs one query, not the page
         urls = None
     if urls is None:
-        from .models import ConceptPage
-
         urls = {
             hub.concept_id: hub.url for hub in ConceptPage.objects.live().public().only("id", "url_path", "concept_id")
         }
