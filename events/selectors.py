@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.params import parse_month
 from members.access import StaffAction, can_view_recording, entitlements_for, staff_can
 from members.models import User
-from taxonomy.models import GradeBand
+from taxonomy.models import GradeBandCode
 
 from . import rules
 from .models import Attendee, EventFormat, EventPage, Registration
@@ -158,7 +158,7 @@ def event_index_listing(*, index_page, params) -> dict:
     now = timezone.now()
     when = params.get("when") if params.get("when") in dict(WHEN_CHOICES) else "upcoming"
     formats = [f for f in params.getlist("format") if f in dict(EventFormat.choices)]
-    band = params.get("band") if params.get("band") in dict(GradeBand.choices) else ""
+    band = params.get("band") if params.get("band") in dict(GradeBandCode.choices) else ""
     price = params.get("price") if params.get("price") in dict(PRICE_CHOICES) else ""
     month = params.get("month", "")
     month_parts = _month_value(month)
@@ -192,7 +192,7 @@ def event_index_listing(*, index_page, params) -> dict:
         "when_choices": WHEN_CHOICES,
         "format_choices": EventFormat.choices,
         "selected_formats": formats,
-        "grade_bands": GradeBand.choices,
+        "grade_bands": GradeBandCode.choices,
         "selected_band": band,
         "price_choices": PRICE_CHOICES,
         "selected_price": price,

@@ -11,7 +11,7 @@ from core.search import search
 from courses.models import LessonPage
 from courses.selectors import lesson_ids_hidden_from
 from events.selectors import upcoming_events
-from taxonomy.models import GradeBand, Topic
+from taxonomy.models import GradeBandCode, Topic
 
 NAV_TYPES = [
     ("courses", "CourseIndexPage", "Courses"),
@@ -105,7 +105,7 @@ def article_list(*, index_page, params) -> dict:
     return {
         "articles": page_obj,
         "page_obj": page_obj,
-        "grade_bands": GradeBand.choices,
+        "grade_bands": GradeBandCode.choices,
         "topics": Topic.objects.all(),
         "selected_band": band,
         "selected_topic": topic,

@@ -21,7 +21,7 @@ from wagtail.images import get_image_model
 from core.params import parse_ids
 from core.search import search
 from members.access import Reason
-from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
+from taxonomy.models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 from .models import (
     DownloadLog,
@@ -302,7 +302,7 @@ def _facet_options(spec: FacetSpec, counted: dict, selected: list[str]) -> list[
         rows = [(v, f"{label}: {label2}", n) for v, label, label2, n in counted.get("hlc", [])]
     elif spec.param in ("band", "access"):
         counts = {v: n for v, _, _, n in counted.get(spec.param, [])}
-        choices = GradeBand.choices if spec.param == "band" else ResourceAccess.choices
+        choices = GradeBandCode.choices if spec.param == "band" else ResourceAccess.choices
         rows = [(value, label, counts.get(value, 0)) for value, label in choices]
     else:
         rows = [(v, label, n) for v, label, _, n in counted.get(spec.param, [])]
