@@ -235,9 +235,11 @@ def run_listing(
     searchable: bool = True,
     relevance: str = "relevance",
     keep_empty_options: bool = False,
+    sort: str | None = None,
 ) -> Listing:
     """Everything a listing page shows for these GET parameters.
 
+    `sort` fixes the order (a page whose order the visitor does not choose).
     Counts: each facet's values are counted over the items passing the search and every *other*
     facet's selection, so a visitor sees what picking a value would give.
     """
@@ -268,7 +270,8 @@ def run_listing(
     results = matched
     for condition in conditions.values():
         results = results.filter(condition)
-    sort = pick_sort(params, sorts, query=query, default=relevance if query else default_sort)
+    if sort is None:
+        sort = pick_sort(params, sorts, query=query, default=relevance if query else default_sort)
     order = next(s.order_by for s in sorts if s.value == sort)
     results = results.order_by(*order)
 

@@ -2,10 +2,10 @@
 
 from django.apps import apps
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Q
 from wagtail.models import Page
 
+from core.listing import FacetSpec, SortOption, run_listing
 from core.page_cache import generation_key
 from core.search import search
 from courses.models import LessonPage
@@ -90,25 +90,44 @@ def home_featured(*, home) -> dict:
     }
 
 
+ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
+
+
 def article_list(*, index_page, params) -> dict:
+    """The articles under this index, by band and topic through core.listing (filtered and counted in SQL)."""
     from .models import ArticlePage
 
-    articles = ArticlePage.objects.live().public().child_of(index_page).order_by("-date").prefetch_related("topics")
-    band = params.get("band", "")
-    topic = params.get("topic", "")
-    if band:
-        articles = articles.filter(grade_bands__icontains=band)
-    if topic:
-        articles = articles.filter(topics__slug=topic)
-    paginator = Paginator(articles, index_page.per_page)
-    page_obj = paginator.get_page(params.get("page"))
+    topics = list(Topic.objects.all())
+    facets = [
+        FacetSpec(
+            "band", "Grade band", field="grade_bands", many=True, choices=tuple(GradeBandCode.choices), single=True
+        ),
+        FacetSpec(
+            "topic",
+            "Topic",
+            field="topics__slug",
+            many=True,
+            choices=tuple((t.slug, t.name) for t in topics),
+            single=True,
+        ),
+    ]
+    listing = run_listing(
+        base=ArticlePage.objects.live().public().child_of(index_page).prefetch_related("topics"),
+        params=params,
+        facets=facets,
+        sorts=ARTICLE_SORTS,
+        default_sort="newest",
+        per_page=index_page.per_page,
+        searchable=False,
+    )
     return {
-        "articles": page_obj,
-        "page_obj": page_obj,
+        "articles": listing.page_obj,
+        "page_obj": listing.page_obj,
+        "listing": listing,
         "grade_bands": GradeBandCode.choices,
-        "topics": Topic.objects.all(),
-        "selected_band": band,
-        "selected_topic": topic,
+        "topics": topics,
+        "selected_band": next(iter(listing.selected["band"]), ""),
+        "selected_topic": next(iter(listing.selected["topic"]), ""),
     }
 
 
