@@ -8,15 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from resources.factories import (
+from resources.factories import ResourcePageFactory
+from resources.selectors import facet_counts, library_listing
+from taxonomy.factories import (
     GradeFactory,
     HighLeverageConceptFactory,
     LessonPartFactory,
     ResourceKindFactory,
-    ResourcePageFactory,
     TopicFactory,
 )
-from resources.selectors import facet_counts, library_listing
 
 pytestmark = pytest.mark.django_db
 # One grouped facet query, one page of results and its prefetches (grades, lesson parts, images),
