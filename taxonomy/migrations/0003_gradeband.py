@@ -9,12 +9,20 @@ def seed(apps, schema_editor):
         GradeBand.objects.update_or_create(code=code, defaults={"name": name, "sort_order": order})
 
 
+def forget_content_type(apps, schema_editor):
+    # Unapplied, the model is gone: its content type row (made by post_migrate) would dangle.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="taxonomy", model="gradeband").delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("taxonomy", "0002_relabel_content_types"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, forget_content_type),
         migrations.CreateModel(
             name="GradeBand",
             fields=[
