@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -13,10 +14,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from core.fields import ChoiceListField
 from core.search import search_vector_column
 from members.access import AccessLevel, can_view_lesson
-from taxonomy.models import GradeBand
 
 from .blocks import LessonStreamBlock
 from .rules import module_opens_on
@@ -114,7 +113,7 @@ class CoursePage(_OneQueryViewRestrictions, Page):
     estimated_hours = models.DecimalField(
         "estimated time (hours)", max_digits=4, decimal_places=1, default=1, help_text="How long most teachers take."
     )
-    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
+    grade_bands = ParentalManyToManyField("taxonomy.GradeBand", blank=True, related_name="+")
     concepts = ParentalManyToManyField("taxonomy.HighLeverageConcept", blank=True, related_name="courses")
     topics = ParentalManyToManyField("taxonomy.Topic", blank=True, related_name="courses")
     access_level = models.CharField(max_length=10, choices=COURSE_ACCESS_CHOICES, default=AccessLevel.FREE)
@@ -145,7 +144,10 @@ class CoursePage(_OneQueryViewRestrictions, Page):
             heading="Access",
             help_text="Free: any account. Members: membership or district seat. Sold separately: buy at the price.",
         ),
-        MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("concepts"), FieldPanel("topics")], heading="Tags"),
+        MultiFieldPanel(
+            [FieldPanel("grade_bands", widget=CheckboxSelectMultiple), FieldPanel("concepts"), FieldPanel("topics")],
+            heading="Tags",
+        ),
         InlinePanel("facilitators", label="Facilitators"),
     ]
     # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
@@ -183,8 +185,8 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         return [line.strip(" -•\t") for line in self.outcomes.splitlines() if line.strip(" -•\t")]
 
     def grade_band_labels(self) -> list[str]:
-        labels = dict(GradeBand.choices)
-        return [labels.get(code, code) for code in self.grade_bands or []]
+        """The bands' names ("Grades 3-5"); listings prefetch `grade_bands`."""
+        return [band.name for band in self.grade_bands.all()]
 
     def route(self, request, path_components):
         # Modules and lessons are found by their URL path in a single query.

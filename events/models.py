@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -18,11 +20,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from core.fields import ChoiceListField
 from core.search import search_vector_column
 from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
 from members.access import can_view_recording
-from taxonomy.models import GradeBand
 
 from .blocks import EventStreamBlock
 
@@ -146,7 +146,7 @@ class EventPage(Page):
 
     facilitators = models.CharField(max_length=255, blank=True)
     audience = models.CharField(max_length=255, blank=True, help_text="Who it is for, e.g. Grade 3-5 teachers.")
-    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
+    grade_bands = ParentalManyToManyField("taxonomy.GradeBand", blank=True, related_name="+")
     pd_hours = models.DecimalField("PD hours", max_digits=5, decimal_places=2, default=Decimal("0"))
 
     recording_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the recording.")
@@ -182,7 +182,12 @@ class EventPage(Page):
             heading="Where",
         ),
         MultiFieldPanel(
-            [FieldPanel("facilitators"), FieldPanel("audience"), FieldPanel("grade_bands"), FieldPanel("pd_hours")],
+            [
+                FieldPanel("facilitators"),
+                FieldPanel("audience"),
+                FieldPanel("grade_bands", widget=CheckboxSelectMultiple),
+                FieldPanel("pd_hours"),
+            ],
             heading="Who and what",
         ),
         FieldPanel("body"),
@@ -232,6 +237,10 @@ class EventPage(Page):
 
     class Meta:
         verbose_name = "workshop"
+
+    def grade_band_labels(self) -> list[str]:
+        """The bands' names ("Grades 3-5"); listings prefetch `grade_bands`."""
+        return [band.name for band in self.grade_bands.all()]
 
     def clean(self):
         super().clean()

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Case, CharField, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from core.listing import FacetSpec, SortOption, run_listing
 from core.params import parse_month
 from members.access import StaffAction, can_view_recording, entitlements_for, staff_can
 from members.models import User
-from taxonomy.models import GradeBand
+from taxonomy.models import GradeBandCode
 
 from . import rules
 from .models import Attendee, EventFormat, EventPage, Registration
@@ -153,52 +153,63 @@ def _month_value(value: str) -> tuple[int, int] | None:
     return (parsed.year, parsed.month) if parsed else None
 
 
+PRICE = Case(When(price=0, then=Value("free")), default=Value("paid"), output_field=CharField())
+EVENT_FACETS = [
+    FacetSpec("format", "Format", field="format", choices=tuple(EventFormat.choices)),
+    FacetSpec("band", "Grade band", field="grade_bands", many=True, choices=tuple(GradeBandCode.choices), single=True),
+    FacetSpec("price", "Price", expression=PRICE, choices=tuple(PRICE_CHOICES), single=True),
+]
+EVENT_SORTS = [
+    SortOption("soonest", "Soonest first", ("start", "pk")),
+    SortOption("latest", "Latest first", ("-start", "-pk")),
+]
+
+
 def event_index_listing(*, index_page, params) -> dict:
-    """Upcoming (soonest first) or past (newest first) workshops, filtered by format, grade band, month and price."""
+    """Upcoming (soonest first) or past (newest first) workshops, filtered by format, grade band, month and price.
+
+    When and month narrow the calendar; format, band and price are facets of core.listing (counted in SQL).
+    """
     now = timezone.now()
     when = params.get("when") if params.get("when") in dict(WHEN_CHOICES) else "upcoming"
-    formats = [f for f in params.getlist("format") if f in dict(EventFormat.choices)]
-    band = params.get("band") if params.get("band") in dict(GradeBand.choices) else ""
-    price = params.get("price") if params.get("price") in dict(PRICE_CHOICES) else ""
     month = params.get("month", "")
     month_parts = _month_value(month)
 
-    base = EventPage.objects.live().public().descendant_of(index_page).select_related("seat_counter")
-    events = base.filter(end__gt=now).order_by("start") if when == "upcoming" else base.filter(end__lte=now)
-    if when == "past":
-        events = events.order_by("-start")
-    if formats:
-        events = events.filter(format__in=formats)
-    if band:
-        # A JSON list of bands: a plain text match on the quoted value works on SQLite and PostgreSQL.
-        events = events.filter(grade_bands__icontains=f'"{band}"')
-    if price == "free":
-        events = events.filter(price=0)
-    elif price == "paid":
-        events = events.filter(price__gt=0)
+    base = EventPage.objects.live().public().descendant_of(index_page)
+    events = base.filter(end__gt=now) if when == "upcoming" else base.filter(end__lte=now)
     if month_parts:
         events = events.filter(start__year=month_parts[0], start__month=month_parts[1])
+    listing = run_listing(
+        base=events.select_related("seat_counter"),
+        params=params,
+        facets=EVENT_FACETS,
+        sorts=EVENT_SORTS,
+        default_sort="soonest",
+        sort="soonest" if when == "upcoming" else "latest",
+        per_page=index_page.per_page,
+        searchable=False,
+    )
 
     months = []
     for value in base.filter(end__gt=now).dates("start", "month"):
         months.append((value.strftime("%Y-%m"), f"{calendar.month_name[value.month]} {value.year}"))
 
-    paginator = Paginator(events, index_page.per_page)
-    page_obj = paginator.get_page(params.get("page"))
+    selected = listing.selected
     return {
-        "events": list(page_obj.object_list),
-        "page_obj": page_obj,
+        "events": listing.items,
+        "page_obj": listing.page_obj,
+        "listing": listing,
         "when": when,
         "when_choices": WHEN_CHOICES,
         "format_choices": EventFormat.choices,
-        "selected_formats": formats,
-        "grade_bands": GradeBand.choices,
-        "selected_band": band,
+        "selected_formats": selected["format"],
+        "grade_bands": GradeBandCode.choices,
+        "selected_band": next(iter(selected["band"]), ""),
         "price_choices": PRICE_CHOICES,
-        "selected_price": price,
+        "selected_price": next(iter(selected["price"]), ""),
         "months": months,
         "selected_month": month if month_parts else "",
-        "is_filtered": bool(formats or band or price or month_parts),
+        "is_filtered": bool(listing.is_filtered or month_parts),
     }
 
 

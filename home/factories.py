@@ -4,6 +4,8 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from taxonomy.models import GradeBand
+
 from .models import (
     ArticleIndexPage,
     ArticlePage,
@@ -42,6 +44,9 @@ class PageFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
             parent = cls._default_parent()
+        if kwargs.get("grade_bands") and isinstance(kwargs["grade_bands"][0], str):
+            # Tests and seeders name bands by code ("3-5"); the page relates to the band rows.
+            kwargs["grade_bands"] = GradeBand.objects.for_codes(kwargs["grade_bands"])
         page = model_class(*args, **kwargs)
         parent.add_child(instance=page)
         if page.live:

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,10 +17,8 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
-from core.fields import ChoiceListField
 from core.page_cache import generation_key
 from core.search import search_vector_column
-from taxonomy.models import GradeBand
 
 from .forms import HoneypotFormMixin, answers_as_initial
 from .throttle import throttle_allows
@@ -129,7 +128,7 @@ class ArticlePage(Page):
     date = models.DateField("published on", default=timezone.localdate)
     summary = models.TextField(help_text="One or two sentences shown in listings.")
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
+    grade_bands = ParentalManyToManyField("taxonomy.GradeBand", blank=True, related_name="+")
     topics = ParentalManyToManyField("taxonomy.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
 
@@ -137,7 +136,9 @@ class ArticlePage(Page):
         MultiFieldPanel(
             [FieldPanel("author"), FieldPanel("date"), FieldPanel("summary"), FieldPanel("image")], heading="About"
         ),
-        MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("topics")], heading="Tags"),
+        MultiFieldPanel(
+            [FieldPanel("grade_bands", widget=CheckboxSelectMultiple), FieldPanel("topics")], heading="Tags"
+        ),
         FieldPanel("body"),
     ]
     # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
@@ -156,9 +157,9 @@ class ArticlePage(Page):
         ordering = ["-date"]
         verbose_name = "article"
 
-    def grade_band_labels(self):
-        labels = dict(GradeBand.choices)
-        return [labels.get(code, code) for code in self.grade_bands or []]
+    def grade_band_labels(self) -> list[str]:
+        """The bands' names ("Grades 3-5"); listings prefetch `grade_bands`."""
+        return [band.name for band in self.grade_bands.all()]
 
 
 class ConceptIndexPage(RoutablePageMixin, Page):

@@ -35,7 +35,7 @@ from members.models import Membership, MembershipPlan, Role, User
 from resources.demo import _collection
 from resources.factories import pdf_bytes
 from resources.models import DownloadLog, ResourceFile, ResourceIndexPage, ResourcePage
-from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
+from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 SEED = 14
 EMAIL_DOMAIN = "scale.example.org"
@@ -249,7 +249,7 @@ def _lesson_body(rng, title: str) -> list:
 def _courses(rng, n: int, catalogue, taxonomy) -> tuple[list, list[list[int]]]:
     """n courses of 3 modules x 10 lessons. Returns the courses and, per course, its lesson ids in order."""
     access = ["free", "free", "members", "members", "paid"]
-    courses = []
+    courses, bands = [], []
     for i in range(n):
         level = access[i % len(access)]
         words = rng.sample(WORDS, 3)
@@ -265,11 +265,15 @@ def _courses(rng, n: int, catalogue, taxonomy) -> tuple[list, list[list[int]]]:
                 price_cents=4900 if level == "paid" else 0,
                 pd_hours=3,
                 estimated_hours=Decimal("2.5"),
-                grade_bands=rng.sample(["k-2", "3-5", "6-8"], rng.randint(1, 2)),
             )
         )
+        bands.append(rng.sample(["k-2", "3-5", "6-8"], rng.randint(1, 2)))
     bulk_add_children(catalogue, courses)
     field = CoursePage._meta.get_field
+    GradeBand.objects.for_codes(["k-2", "3-5", "6-8"])
+    _through_rows(
+        field("grade_bands"), [(c.pk, code) for c, codes in zip(courses, bands, strict=True) for code in codes]
+    )
     _through_rows(field("topics"), [(c.pk, rng.choice(taxonomy["topics"])) for c in courses])
     _through_rows(field("concepts"), [(c.pk, rng.choice(taxonomy["concepts"])) for c in courses])
     modules_by_course = []
@@ -397,11 +401,12 @@ def _workshops(rng, n: int, calendar, user_ids: list[int]) -> tuple[int, int]:
                 capacity=rng.choice([20, 30, 40]),
                 price=Decimal(rng.choice([0, 0, 49, 99])),
                 pd_hours=Decimal(3),
-                grade_bands=["3-5"],
                 facilitators="Maya Chen",
             )
         )
     bulk_add_children(calendar, pages)
+    GradeBand.objects.for_codes(["3-5"])
+    _through_rows(EventPage._meta.get_field("grade_bands"), [(page.pk, "3-5") for page in pages])
     emails = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "email"))
     registrations, counters, attendee_specs = [], [], []
     for page in pages:

@@ -4,11 +4,11 @@ import re
 
 from django.apps import apps
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from core.listing import FacetSpec, SortOption, run_listing
 from core.page_cache import generation_key
 from core.search import search
 from courses.models import CoursePage, LessonPage
@@ -16,7 +16,7 @@ from courses.selectors import lesson_ids_hidden_from
 from events.models import EventPage
 from events.selectors import upcoming_events
 from resources.models import ResourcePage
-from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, Topic
+from taxonomy.models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, Topic
 
 from .models import ArticlePage, ConceptPage
 
@@ -98,23 +98,42 @@ def home_featured(*, home) -> dict:
     }
 
 
+ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
+
+
 def article_list(*, index_page, params) -> dict:
-    articles = ArticlePage.objects.live().public().child_of(index_page).order_by("-date").prefetch_related("topics")
-    band = params.get("band", "")
-    topic = params.get("topic", "")
-    if band:
-        articles = articles.filter(grade_bands__icontains=band)
-    if topic:
-        articles = articles.filter(topics__slug=topic)
-    paginator = Paginator(articles, index_page.per_page)
-    page_obj = paginator.get_page(params.get("page"))
+    """The articles under this index, by band and topic through core.listing (filtered and counted in SQL)."""
+    topics = list(Topic.objects.all())
+    facets = [
+        FacetSpec(
+            "band", "Grade band", field="grade_bands", many=True, choices=tuple(GradeBandCode.choices), single=True
+        ),
+        FacetSpec(
+            "topic",
+            "Topic",
+            field="topics__slug",
+            many=True,
+            choices=tuple((t.slug, t.name) for t in topics),
+            single=True,
+        ),
+    ]
+    listing = run_listing(
+        base=ArticlePage.objects.live().public().child_of(index_page).prefetch_related("topics"),
+        params=params,
+        facets=facets,
+        sorts=ARTICLE_SORTS,
+        default_sort="newest",
+        per_page=index_page.per_page,
+        searchable=False,
+    )
     return {
-        "articles": page_obj,
-        "page_obj": page_obj,
-        "grade_bands": GradeBand.choices,
-        "topics": Topic.objects.all(),
-        "selected_band": band,
-        "selected_topic": topic,
+        "articles": listing.page_obj,
+        "page_obj": listing.page_obj,
+        "listing": listing,
+        "grade_bands": GradeBandCode.choices,
+        "topics": topics,
+        "selected_band": next(iter(listing.selected["band"]), ""),
+        "selected_topic": next(iter(listing.selected["topic"]), ""),
     }
 
 
@@ -252,8 +271,7 @@ def concept_hub(*, page) -> dict:
     workshops = list(
         EventPage.objects.live()
         .public()
-        # The JSON list holds quoted codes: match the quoted code so "k-2" never matches inside another value.
-        .filter(grade_bands__icontains=f'"{band}"', end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
+        .filter(grade_bands=band, end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
         .select_related("seat_counter")
         .order_by("start")
     )
@@ -272,7 +290,7 @@ def concept_hub(*, page) -> dict:
         "resource_count": len(resources),
         "courses": courses,
         "workshops": workshops,
-        "workshop_band_label": dict(GradeBand.choices).get(band, band),
+        "workshop_band_label": dict(GradeBandCode.choices).get(band, band),
     }
 
 

@@ -7,21 +7,29 @@ and one page of results with its prefetches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from wagtail.images import get_image_model
 
+from core.listing import (
+    Facet,
+    FacetOption,
+    FacetSpec,
+    active_filters,
+    clean_query,
+    selected_values,
+    without,
+)
+from core.listing import Listing as BaseListing
 from core.params import parse_ids
 from core.search import search
 from members.access import Reason
-from taxonomy.models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
+from taxonomy.models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 from .models import (
     DownloadLog,
@@ -52,34 +60,6 @@ class Sort:
 
 
 @dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    param: str
-    label: str
-    options: list[FacetOption]
-
-    @property
-    def selected_options(self) -> list[FacetOption]:
-        return [o for o in self.options if o.selected]
-
-
-@dataclass
-class ActiveFilter:
-    param: str
-    value: str
-    label: str
-    facet_label: str
-    remove_query: str  # the query string with this one value removed (and the page reset)
-
-
-@dataclass
 class Suggestion:
     """An empty-state hint: drop this filter (or the search words) and `count` resources show."""
 
@@ -89,14 +69,7 @@ class Suggestion:
 
 
 @dataclass
-class Listing:
-    query: str
-    sort: str
-    sort_choices: list[tuple[str, str]]
-    page_obj: PaginatorPage
-    total: int
-    facets: list[Facet]
-    active_filters: list[ActiveFilter]
+class Listing(BaseListing):
     saved_ids: frozenset[int] = frozenset()
     suggestions: list[Suggestion] = field(default_factory=list)
 
@@ -105,41 +78,20 @@ class Listing:
         return self.page_obj.object_list
 
 
-# --- facet definitions: how a selected value filters, and how counts are read -------------
-def _through(name: str):
-    return getattr(ResourcePage, name).through
-
-
-def _m2m_filter(name: str, lookup: str) -> Callable[[list[str]], Q]:
-    through = _through(name)
-
-    def build(values: list[str]) -> Q:
-        return Q(pk__in=through.objects.filter(**{f"{lookup}__in": values}).values("resourcepage_id"))
-
-    return build
-
-
+# --- facet definitions: core.listing parses and applies them; the counts are one statement below -----
 def _int_values(values: list[str]) -> list[str]:
     # ASCII digits that fit a bigint only: "²" and 10**30 are dropped, not sent to the database.
     return [str(v) for v in parse_ids(values)]
 
 
-@dataclass(frozen=True)
-class FacetSpec:
-    param: str
-    label: str
-    build_filter: Callable[[list[str]], Q]
-    clean: Callable[[list[str]], list[str]] = lambda values: values
-
-
 FACETS = [
-    FacetSpec("grade", "Grade", _m2m_filter("grades", "grade__code")),
-    FacetSpec("band", "Grade band", _m2m_filter("grades", "grade__band")),
-    FacetSpec("hlc", "High Leverage Concept", _m2m_filter("concepts", "highleverageconcept_id"), _int_values),
-    FacetSpec("part", "Lesson part", _m2m_filter("lesson_parts", "lessonpart__slug")),
-    FacetSpec("kind", "Kind", lambda values: Q(kind__slug__in=values)),
-    FacetSpec("topic", "Topic", _m2m_filter("topics", "topic__slug")),
-    FacetSpec("access", "Access", lambda values: Q(access_level__in=values)),
+    FacetSpec("grade", "Grade", field="grades__code", many=True),
+    FacetSpec("band", "Grade band", field="grades__band", many=True, choices=tuple(GradeBandCode.choices)),
+    FacetSpec("hlc", "High Leverage Concept", field="concepts__id", many=True, clean=_int_values),
+    FacetSpec("part", "Lesson part", field="lesson_parts__slug", many=True),
+    FacetSpec("kind", "Kind", field="kind__slug"),
+    FacetSpec("topic", "Topic", field="topics__slug", many=True),
+    FacetSpec("access", "Access", field="access_level", choices=tuple(ResourceAccess.choices)),
 ]
 
 
@@ -302,7 +254,7 @@ def _facet_options(spec: FacetSpec, counted: dict, selected: list[str]) -> list[
         rows = [(v, f"{label}: {label2}", n) for v, label, label2, n in counted.get("hlc", [])]
     elif spec.param in ("band", "access"):
         counts = {v: n for v, _, _, n in counted.get(spec.param, [])}
-        choices = GradeBand.choices if spec.param == "band" else ResourceAccess.choices
+        choices = GradeBandCode.choices if spec.param == "band" else ResourceAccess.choices
         rows = [(value, label, counts.get(value, 0)) for value, label in choices]
     else:
         rows = [(v, label, n) for v, label, _, n in counted.get(spec.param, [])]
@@ -310,20 +262,9 @@ def _facet_options(spec: FacetSpec, counted: dict, selected: list[str]) -> list[
     return [FacetOption(v, label, n, v in chosen) for v, label, n in rows if n or v in chosen]
 
 
-def _without(params: QueryDict, param: str, value: str | None = None) -> str:
-    """The query string with one value (or a whole parameter) removed and the page reset."""
-    copy = params.copy()
-    copy.pop("page", None)
-    if value is None:
-        copy.pop(param, None)
-    else:
-        copy.setlist(param, [v for v in copy.getlist(param) if v != value])
-    return copy.urlencode()
-
-
 def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     """Everything the library page shows for these GET parameters."""
-    query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = clean_query(params)
     default_sort = Sort.RELEVANCE if query else Sort.NEWEST
     valid_sorts = {value for value, _ in Sort.CHOICES}
     sort = params.get("sort", default_sort)
@@ -331,8 +272,10 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         sort = default_sort
 
     base = ResourcePage.objects.live().public().descendant_of(index_page)
-    selected = {spec.param: spec.clean([v for v in params.getlist(spec.param) if v]) for spec in FACETS}
-    filters = {spec.param: spec.build_filter(selected[spec.param]) for spec in FACETS if selected[spec.param]}
+    selected = selected_values(FACETS, params)
+    filters = {
+        spec.param: spec.condition(ResourcePage, selected[spec.param]) for spec in FACETS if selected[spec.param]
+    }
 
     # The conditions, each as the resources it keeps; the facet query flags every resource with each.
     conditions: dict[str, QuerySet] = {}
@@ -368,15 +311,8 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     paginator.count = counted["total"]  # already counted with the facets
     page_obj = paginator.get_page(params.get("page"))
 
-    labels = {(f.param, o.value): o.label for f in facets for o in f.options}
     facet_labels = {spec.param: spec.label for spec in FACETS}
-    active = [
-        ActiveFilter(
-            param, value, labels.get((param, value), value), facet_labels[param], _without(params, param, value)
-        )
-        for param, values in selected.items()
-        for value in values
-    ]
+    active = active_filters(facets, selected, params)
     total = paginator.count
 
     suggestions: list[Suggestion] = []
@@ -395,20 +331,31 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         resource.is_saved = resource.pk in saved_ids
 
     sort_choices = [(v, label) for v, label in Sort.CHOICES if query or v != Sort.RELEVANCE]
-    return Listing(query, sort, sort_choices, page_obj, total, facets, active, saved_ids, suggestions)
+    return Listing(
+        query=query,
+        sort=sort,
+        sort_choices=sort_choices,
+        page_obj=page_obj,
+        total=total,
+        facets=facets,
+        active_filters=active,
+        selected=selected,
+        saved_ids=saved_ids,
+        suggestions=suggestions,
+    )
 
 
-def _empty_state_suggestions(without: dict[str, int], params, facet_labels) -> list[Suggestion]:
+def _empty_state_suggestions(counts_without: dict[str, int], params, facet_labels) -> list[Suggestion]:
     """For an empty result: how many resources each single removal would bring back (from the facet query)."""
     suggestions = []
-    for param, count in without.items():
+    for param, count in counts_without.items():
         if not count:
             continue
         if param == "q":
-            suggestions.append(Suggestion("Clear the search words", _without(params, "q"), count))
+            suggestions.append(Suggestion("Clear the search words", without(params, "q"), count))
         else:
             label = f"Remove the {facet_labels[param].lower()} filter"
-            suggestions.append(Suggestion(label, _without(params, param), count))
+            suggestions.append(Suggestion(label, without(params, param), count))
     return sorted(suggestions, key=lambda s: -s.count)
 
 

@@ -5,7 +5,7 @@ The terms are data, in demo/taxonomy.json; seeding twice changes nothing.
 
 from core.demo_data import load_demo_data
 
-from .models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
+from .models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 
 def _slug(text: str) -> str:
@@ -13,7 +13,7 @@ def _slug(text: str) -> str:
 
 
 def _band(order: int) -> str:
-    return GradeBand.K2 if order <= 2 else GradeBand.G35 if order <= 5 else GradeBand.G68
+    return GradeBandCode.K2 if order <= 2 else GradeBandCode.G35 if order <= 5 else GradeBandCode.G68
 
 
 def seed_taxonomy() -> None:

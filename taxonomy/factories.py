@@ -2,7 +2,7 @@
 
 import factory
 
-from .models import Grade, GradeBand, HighLeverageConcept, LessonPart, ResourceKind, Topic
+from .models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, ResourceKind, Topic
 
 
 class GradeFactory(factory.django.DjangoModelFactory):
@@ -14,7 +14,11 @@ class GradeFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: "Kindergarten" if o.code == "K" else f"Grade {o.code}")
     band = factory.LazyAttribute(
         lambda o: (
-            GradeBand.K2 if o.code in ("K", "1", "2") else GradeBand.G35 if o.code in ("3", "4", "5") else GradeBand.G68
+            GradeBandCode.K2
+            if o.code in ("K", "1", "2")
+            else GradeBandCode.G35
+            if o.code in ("3", "4", "5")
+            else GradeBandCode.G68
         )
     )
     sort_order = factory.LazyAttribute(lambda o: 0 if o.code == "K" else int(o.code))

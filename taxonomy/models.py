@@ -4,15 +4,52 @@ The tables keep their first names (`resources_*`): the models moved here from th
 without touching the data (taxonomy/migrations/0001 and resources/migrations/0004).
 """
 
+from __future__ import annotations
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 
-class GradeBand(models.TextChoices):
+class GradeBandCode(models.TextChoices):
     K2 = "k-2", "Grades K-2"
     G35 = "3-5", "Grades 3-5"
     G68 = "6-8", "Grades 6-8"
+
+
+class GradeBandQuerySet(models.QuerySet):
+    def for_codes(self, codes) -> list[GradeBand]:
+        """The bands with these codes, creating any known band a flushed test database lacks."""
+        wanted = [code for code in dict(GradeBandCode.choices) if code in set(codes or [])]
+        found = {band.code: band for band in self.filter(code__in=wanted)}
+        for code in wanted:
+            if code not in found:
+                found[code], _ = self.get_or_create(code=code, defaults=_band_defaults(code))
+        return [found[code] for code in wanted]
+
+
+def _band_defaults(code: str) -> dict:
+    codes = list(dict(GradeBandCode.choices))
+    return {"name": GradeBandCode(code).label, "sort_order": codes.index(code)}
+
+
+class GradeBand(models.Model):
+    """K-2, 3-5 or 6-8: the bands courses, workshops and articles are tagged with (seeded by migration 0003).
+
+    The code is the key, so a tag is stored as the code itself and filters with an exact match.
+    """
+
+    code = models.CharField(max_length=3, primary_key=True, choices=GradeBandCode.choices)
+    name = models.CharField(max_length=40)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = GradeBandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
 
 
 class Grade(models.Model):
@@ -20,7 +57,7 @@ class Grade(models.Model):
 
     code = models.CharField(max_length=2, unique=True, help_text="K, 1 … 8")
     name = models.CharField(max_length=40)
-    band = models.CharField(max_length=3, choices=GradeBand.choices)
+    band = models.CharField(max_length=3, choices=GradeBandCode.choices)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("band"), FieldPanel("sort_order")]

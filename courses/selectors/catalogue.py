@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.db.models import Case, CharField, F, Prefetch, Value, When
+from django.db.models.functions import Lower
 from wagtail.images import get_image_model
 
-from core.search import search
+from core.listing import FacetSpec, SortOption, run_listing
+from core.params import parse_ids
 from members.access import AccessLevel, entitlements_for
-from taxonomy.models import GradeBand, HighLeverageConcept
+from taxonomy.models import GradeBandCode
 
 from ..models import (
     CourseIndexPage,
@@ -19,123 +17,72 @@ from ..models import (
 )
 from .progress import progress_for_enrollments
 
-LENGTHS = [
-    ("short", "Under 2 hours", lambda h: h < 2),
-    ("medium", "2 to 5 hours", lambda h: 2 <= h <= 5),
-    ("long", "More than 5 hours", lambda h: h > 5),
-]
+# Lengths are buckets of the estimated hours, computed in SQL so the facet counts and filters there.
+LENGTHS = [("short", "Under 2 hours"), ("medium", "2 to 5 hours"), ("long", "More than 5 hours")]
+LENGTH = Case(
+    When(estimated_hours__lt=2, then=Value("short")),
+    When(estimated_hours__lte=5, then=Value("medium")),
+    default=Value("long"),
+    output_field=CharField(),
+)
 SORTS = [
-    ("relevance", "Best match"),
-    ("newest", "Newest"),
-    ("title", "Title A-Z"),
-    ("shortest", "Shortest first"),
-    ("pd_hours", "Most PD hours"),
+    SortOption("relevance", "Best match", ("-search_rank", "-pk"), needs_query=True),
+    SortOption("newest", "Newest", (F("first_published_at").desc(nulls_first=True), "-pk")),
+    SortOption("title", "Title A-Z", (Lower("title"), "pk")),
+    SortOption("shortest", "Shortest first", ("estimated_hours", Lower("title"))),
+    SortOption("pd_hours", "Most PD hours", ("-pd_hours", Lower("title"))),
 ]
-ACCESS_CHOICES = [
+ACCESS_CHOICES = (
     (AccessLevel.FREE.value, "Free"),
     (AccessLevel.MEMBERS.value, "Members"),
     (AccessLevel.PAID.value, "Paid"),
+)
+
+
+def _ids(values: list[str]) -> list[str]:
+    return [str(v) for v in parse_ids(values)]
+
+
+FACETS = [
+    FacetSpec("band", "Grade band", field="grade_bands", many=True, choices=tuple(GradeBandCode.choices)),
+    FacetSpec(
+        "hlc",
+        "High Leverage Concept",
+        field="concepts__id",
+        many=True,
+        label_fields=("concepts__grade__name", "concepts__title"),
+        order_fields=("concepts__grade__sort_order", "concepts__sort_order"),
+        clean=_ids,
+    ),
+    FacetSpec(
+        "topic",
+        "Topic",
+        field="topics__slug",
+        many=True,
+        label_fields=("topics__name",),
+        order_fields=("topics__name",),
+    ),
+    FacetSpec("access", "Access", field="access_level", choices=ACCESS_CHOICES),
+    FacetSpec("length", "Length", expression=LENGTH, choices=tuple(LENGTHS)),
 ]
-
-
-def _course_facets(course: CoursePage) -> dict[str, set[str]]:
-    length = next((key for key, _, test in LENGTHS if test(course.estimated_hours)), "")
-    return {
-        "band": set(course.grade_bands or []),
-        "hlc": {str(c.pk) for c in course.concepts.all()},
-        "topic": {t.slug for t in course.topics.all()},
-        "access": {course.access_level},
-        "length": {length},
-    }
 
 
 def course_catalogue(*, index_page: CourseIndexPage, params, user, request=None) -> dict:
     """Filtered, searched, sorted courses with facet counts and the learner's progress on each card."""
     Image = get_image_model()
-    courses = list(
+    base = (
         CoursePage.objects.live()
         .public()
         .child_of(index_page)
         .prefetch_related(
             Prefetch("cover_image", queryset=Image.objects.prefetch_renditions("fill-640x360")),
-            Prefetch("concepts", queryset=HighLeverageConcept.objects.select_related("grade")),
-            "topics",
+            "grade_bands",
         )
     )
-    selected = {name: [v for v in params.getlist(name) if v] for name in ("band", "hlc", "topic", "access", "length")}
-    q = (params.get("q") or "").strip()
-    sort = params.get("sort") or ("relevance" if q else "newest")
-    if sort not in dict(SORTS):
-        sort = "newest"
-    order = {c.pk: i for i, c in enumerate(courses)}
-    if q:
-        hits = search(CoursePage.objects.live().child_of(index_page), q).values_list("pk", flat=True)
-        order = {pk: i for i, pk in enumerate(hits)}
-        courses = [c for c in courses if c.pk in order]
-    facets = {c.pk: _course_facets(c) for c in courses}
-
-    def matches(course, skip: str | None = None) -> bool:
-        for name, values in selected.items():
-            if name != skip and values and not (facets[course.pk][name] & set(values)):
-                return False
-        return True
-
-    def counts(name: str) -> dict[str, int]:
-        result: dict[str, int] = defaultdict(int)
-        for course in courses:
-            if matches(course, skip=name):
-                for value in facets[course.pk][name]:
-                    result[value] += 1
-        return result
-
-    concepts = {str(c.pk): c for course in courses for c in course.concepts.all()}
-    topics = {t.slug: t for course in courses for t in course.topics.all()}
-    groups = [
-        ("band", "Grade band", [(v, label) for v, label in GradeBand.choices]),
-        (
-            "hlc",
-            "High Leverage Concept",
-            [
-                (k, f"{c.grade.name}: {c.title}")
-                for k, c in sorted(concepts.items(), key=lambda kv: (kv[1].grade.sort_order, kv[1].sort_order))
-            ],
-        ),
-        ("topic", "Topic", sorted(((k, t.name) for k, t in topics.items()), key=lambda kv: kv[1])),
-        ("access", "Access", ACCESS_CHOICES),
-        ("length", "Length", [(key, label) for key, label, _ in LENGTHS]),
-    ]
-    filter_groups = []
-    active = []
-    for name, legend, choices in groups:
-        tally = counts(name)
-        options = [
-            {"value": value, "label": label, "count": tally.get(value, 0), "checked": value in selected[name]}
-            for value, label in choices
-        ]
-        options = [o for o in options if o["count"] or o["checked"]]
-        if options:
-            filter_groups.append({"name": name, "legend": legend, "options": options})
-        for o in options:
-            if o["checked"]:
-                remaining = params.copy()
-                remaining.setlist(name, [v for v in selected[name] if v != o["value"]])
-                remaining.pop("page", None)
-                active.append({"label": o["label"], "remove_query": remaining.urlencode()})
-
-    results = [c for c in courses if matches(c)]
-    if sort == "relevance":
-        results.sort(key=lambda c: order[c.pk])
-    elif sort == "title":
-        results.sort(key=lambda c: c.title.lower())
-    elif sort == "shortest":
-        results.sort(key=lambda c: (c.estimated_hours, c.title.lower()))
-    elif sort == "pd_hours":
-        results.sort(key=lambda c: (-c.pd_hours, c.title.lower()))
-    else:
-        results.sort(key=lambda c: c.first_published_at or timezone.now(), reverse=True)
-
-    paginator = Paginator(results, index_page.per_page)
-    page_obj = paginator.get_page(params.get("page"))
+    listing = run_listing(
+        base=base, params=params, facets=FACETS, sorts=SORTS, default_sort="newest", per_page=index_page.per_page
+    )
+    page_obj = listing.page_obj
     progress = {}
     if user.is_authenticated:
         ent = entitlements_for(user)
@@ -147,11 +94,11 @@ def course_catalogue(*, index_page: CourseIndexPage, params, user, request=None)
     return {
         "cards": cards,
         "page_obj": page_obj,
-        "result_count": len(results),
-        "filter_groups": filter_groups,
-        "active_filters": active,
-        "query": q,
-        "sort": sort,
-        "sorts": SORTS,
-        "has_filters": bool(q or any(selected.values())),
+        "result_count": listing.total,
+        "filter_groups": [facet for facet in listing.facets if facet.options],
+        "active_filters": listing.active_filters,
+        "query": listing.query,
+        "sort": listing.sort,
+        "sorts": [(s.value, s.label) for s in SORTS],
+        "has_filters": listing.is_filtered,
     }
