@@ -14,10 +14,11 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from core.page_cache import generation_key
+from core.pages import PrintablePageMixin
 from core.search import search_vector_column
 from resources.models import GradeBand
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, WhatNowBlock
 from .fields import ChoiceListField
 from .forms import HoneypotFormMixin, answers_as_initial
 from .throttle import throttle_allows
@@ -119,8 +120,8 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(Page):
-    """An article by network staff or guest authors, written under the article index."""
+class ArticlePage(PrintablePageMixin, Page):
+    """An article by network staff or guest authors, written under the article index; it has a printable version."""
 
     author = models.CharField(max_length=120)
     date = models.DateField("published on", default=timezone.localdate)
@@ -129,6 +130,13 @@ class ArticlePage(Page):
     grade_bands = ChoiceListField(item_choices=GradeBand.choices, blank=True)
     topics = ParentalManyToManyField("resources.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
+    what_now = StreamField(
+        [("what_now", WhatNowBlock())],
+        blank=True,
+        max_num=1,
+        verbose_name="What now?",
+        help_text="Next steps for the reader, shown after the article (printed with QR codes).",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -136,6 +144,7 @@ class ArticlePage(Page):
         ),
         MultiFieldPanel([FieldPanel("grade_bands"), FieldPanel("topics")], heading="Tags"),
         FieldPanel("body"),
+        FieldPanel("what_now"),
     ]
     # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
     search_vector = search_vector_column()

@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.pages import PrintablePageMixin
 from core.search import search_vector_column
 from home.blocks import BaseStreamBlock
 from members.access import AccessLevel, decide
@@ -161,7 +162,7 @@ class ResourceIndexPage(Page):
         return context
 
 
-class ResourcePage(Page):
+class ResourcePage(PrintablePageMixin, Page):
     """One classroom resource (a routine, game, probe, protocol …) with its files.
 
     Staff create these under the resource library; the access level decides who may
