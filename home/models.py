@@ -69,10 +69,11 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_featured
+        from .selectors import for_your_grades, home_featured
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_featured(home=self))
+        context["for_your_grades"] = for_your_grades(user=request.user)
         return context
 
 

@@ -91,6 +91,40 @@ def home_featured(*, home) -> dict:
     }
 
 
+def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | None:
+    """The "For your grades" shelf: newest resources tagged with her grades and courses for their bands.
+
+    None for visitors and for teachers without grades on their profile (they see the usual home page).
+    """
+    if not user.is_authenticated or not user.grades_taught:
+        return None
+    from django.db.models import Q
+
+    from courses.models import CoursePage
+    from resources.models import Grade, ResourcePage
+
+    codes = list(user.grades_taught)
+    shelf_resources = list(
+        ResourcePage.objects.live()
+        .public()
+        .filter(pk__in=ResourcePage.grades.through.objects.filter(grade__code__in=codes).values("resourcepage_id"))
+        .select_related("kind")
+        .prefetch_related("grades")
+        .order_by("-first_published_at", "-pk")[:resources]
+    )
+    bands = set(Grade.objects.filter(code__in=codes).values_list("band", flat=True))
+    shelf_courses = []
+    if bands:
+        # grade_bands is a JSON list; a text match works on SQLite and PostgreSQL alike (bands never overlap).
+        in_bands = Q()
+        for band in bands:
+            in_bands |= Q(grade_bands__icontains=band)
+        shelf_courses = list(
+            CoursePage.objects.live().public().filter(in_bands).order_by("-first_published_at")[:courses]
+        )
+    return {"label": user.grades_phrase, "resources": shelf_resources, "courses": shelf_courses}
+
+
 def article_list(*, index_page, params) -> dict:
     from .models import ArticlePage
 
