@@ -7,6 +7,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from core.captions import NOT_VTT_NAME, file_webvtt_error
+
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
@@ -73,17 +75,12 @@ class VideoEmbedBlock(blocks.StructBlock):
 def captions_error(document) -> str | None:
     """Why a captions document is not a WebVTT file, or None when it is one."""
     if document.file_extension.lower() != "vtt":
-        return "Captions must be a WebVTT file ending in .vtt."
+        return NOT_VTT_NAME
     try:
         with document.open_file() as handle:
-            head = handle.read(16)
+            return file_webvtt_error(handle)
     except OSError:
         return "The captions file could not be read; upload it again."
-    # The WebVTT spec: an optional byte-order mark, then the word WEBVTT, then a space, tab or line end.
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    if not text.startswith("WEBVTT") or (len(text) > 6 and text[6] not in " \t\r\n"):
-        return 'This is not a WebVTT captions file: its first line must be "WEBVTT". Export captions as .vtt and upload that.'
-    return None
 
 
 class VideoBlock(blocks.StructBlock):

@@ -108,3 +108,24 @@ def test_older_video_blocks_still_render_their_embed_and_transcript():
     value = stream[0].value
     assert value["embed"].url == "https://example.org/v/1"
     assert "Line one<br>Line two" in value["transcript"].source
+
+
+def test_uploading_a_vtt_that_is_not_webvtt_is_refused_with_a_clear_message(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents.forms import get_document_form
+    from wagtail.models import Collection
+
+    form_class = get_document_form(Document)
+    collection = Collection.get_first_root_node().pk
+
+    def upload(content: bytes):
+        return form_class(
+            data={"title": "Captions", "collection": collection},
+            files={"file": SimpleUploadedFile("captions.vtt", content, content_type="text/vtt")},
+            user=staff,
+        )
+
+    refused = upload(b"1\n00:00:00,000 --> 00:00:02,000\nHi\n")
+    assert not refused.is_valid()
+    assert 'first line must be "WEBVTT"' in refused.errors["file"][0]
+    assert upload(b"\xef\xbb\xbfWEBVTT\n\n00:00.000 --> 00:02.000\nHi\n").is_valid()
