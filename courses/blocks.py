@@ -6,11 +6,11 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 
-from core.blocks import CalloutBlock, CaptionedImageBlock, DocumentLinkBlock, HeadingBlock
+from core.blocks import CalloutBlock, CaptionedImageBlock, DocumentLinkBlock, HeadingBlock, VideoBlock
 
 
 class LessonVideoBlock(blocks.StructBlock):
-    """A video from YouTube/Vimeo or an uploaded file (served through the gated document view)."""
+    """Superseded by core.blocks.VideoBlock (captions, rich transcript); kept because migrations name it."""
 
     title = blocks.CharBlock(required=False)
     embed = EmbedBlock(required=False, help_text="A YouTube or Vimeo link")
@@ -108,7 +108,7 @@ class LessonStreamBlock(blocks.StreamBlock):
         description="Formatted text",
     )
     image = CaptionedImageBlock()
-    video = LessonVideoBlock()
+    video = VideoBlock()
     document = DocumentLinkBlock()
     callout = CalloutBlock()
     lesson_structure = LessonStructureBlock()

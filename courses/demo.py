@@ -14,6 +14,32 @@ from .factories import CourseFacilitatorFactory, CoursePageFactory, LessonPageFa
 from .models import CourseIndexPage, CoursePage, Enrollment, LessonPage
 
 DEMO_SLUGS = ["launch-routines", "formative-probes", "designing-a-math-menu"]
+DEMO_MEDIA_PREFIX = "demo-media:"  # a block value naming a file in courses/demo/media/, seeded as a document
+
+
+def _demo_document(name: str):
+    """The document made from courses/demo/media/<name> (a committed file: the demo needs no ffmpeg)."""
+    from importlib.resources import files
+
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    Document = get_document_model()
+    title = f"Demo lesson media: {name}"
+    existing = Document.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    content = files("courses").joinpath("demo", "media", name).read_bytes()
+    return Document.objects.create(title=title, file=ContentFile(content, name=name))
+
+
+def _resolve_media(value):
+    """Replace "demo-media:<file>" strings in a block value with seeded documents."""
+    if isinstance(value, dict):
+        return {key: _resolve_media(item) for key, item in value.items()}
+    if isinstance(value, str) and value.startswith(DEMO_MEDIA_PREFIX):
+        return _demo_document(value.removeprefix(DEMO_MEDIA_PREFIX))
+    return value
 
 
 # StreamField block builders, also used by home.scale (seed_scale).
@@ -82,7 +108,7 @@ def _build(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
                 title=item["title"],
                 estimated_minutes=item["minutes"],
                 summary=item["summary"],
-                body=[(block["type"], block["value"]) for block in item["body"]],
+                body=[(block["type"], _resolve_media(block["value"])) for block in item["body"]],
                 completion_rule=item["rule"],
             )
     return course

@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from core.blocks import BaseStreamBlock
+from core.blocks import BaseStreamBlock, VideoBlock
 
 
 class AgendaItemBlock(blocks.StructBlock):
@@ -31,3 +31,9 @@ class EventStreamBlock(BaseStreamBlock):
     """Everything a content page has, plus an agenda."""
 
     agenda = AgendaBlock()
+
+
+class RecordingStreamBlock(blocks.StreamBlock):
+    """The recording of a past workshop: one or more videos (e.g. one per session)."""
+
+    video = VideoBlock()

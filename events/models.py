@@ -14,7 +14,14 @@ from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -24,7 +31,7 @@ from core.search import search_vector_column
 from core.timezones import US_ZONES, moment_text, span_text, stamp_text, zone_named
 from members.access import can_view_recording
 
-from .blocks import EventStreamBlock
+from .blocks import EventStreamBlock, RecordingStreamBlock
 
 # The zones our schools are in; any IANA name is valid, these are the ones offered.
 TIMEZONE_CHOICES = [*US_ZONES, ("UTC", "UTC")]
@@ -159,6 +166,28 @@ class EventPage(Page):
         help_text="Slides or a recording file; only participants and members can download it.",
     )
     recording_notes = models.TextField(blank=True)
+    recording_videos = StreamField(
+        RecordingStreamBlock(),
+        blank=True,
+        help_text="The recording as a video file with captions and transcript; served only to participants and members.",
+    )
+    # Pages of other apps by the generic Page key: events never imports resources or courses (layers).
+    recording_slides = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The workshop's slides as a resource in the library.",
+    )
+    follow_up_course = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A course that carries on where the workshop stopped.",
+    )
 
     base_form_class = EventPageForm
 
@@ -192,7 +221,14 @@ class EventPage(Page):
         ),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("recording_video"), FieldPanel("recording_document"), FieldPanel("recording_notes")],
+            [
+                FieldPanel("recording_videos"),
+                FieldPanel("recording_video"),
+                FieldPanel("recording_document"),
+                FieldPanel("recording_notes"),
+                PageChooserPanel("recording_slides", page_type="resources.ResourcePage"),
+                PageChooserPanel("follow_up_course", page_type="courses.CoursePage"),
+            ],
             heading="After the workshop",
         ),
     ]
@@ -411,7 +447,13 @@ class EventPage(Page):
 
     @property
     def has_recording(self) -> bool:
-        return bool(self.recording_video or self.recording_document_id)
+        return bool(self.recording_video or self.recording_document_id or self.recording_videos)
+
+    @property
+    def follow_ups(self) -> list:
+        """The slides and follow-up course a past workshop points to, if published."""
+        pages = [self.recording_slides, self.follow_up_course]
+        return [page.specific for page in pages if page is not None and page.live]
 
 
 class EventCapacity(models.Model):

@@ -155,6 +155,8 @@ def seed(*, stdout) -> None:
                 date=date(2026, 9 - n, 14),
             )
             article.topics.set([topics[s] for s in topic_slugs if s in topics])
+            if n == 0:
+                article.what_now = _what_now(home)
             article.save()
         stdout.write(f"Created {len(ARTICLES)} articles")
 
@@ -226,3 +228,28 @@ def _section_pages(home) -> None:
 def _blocks(rows) -> list[tuple]:
     """StreamField content from the data file's [block type, value] pairs."""
     return [(block_type, value) for block_type, value in rows]
+
+
+def _what_now(home):
+    """Next steps for the first article: the library, the course catalogue and the workshop calendar."""
+    from wagtail.models import Page
+
+    steps = [
+        ("resources.resourceindexpage", "Find a number string for Monday", "Filter the library by your grade."),
+        ("courses.courseindexpage", "Take a free course on launch routines", "Self-paced, with PD hours."),
+        ("events.eventindexpage", "Join a workshop with your team", "Many are free and virtual."),
+    ]
+    pages = {p.specific_class._meta.label_lower: p for p in Page.objects.child_of(home).specific()}
+    return [
+        (
+            "what_now",
+            {
+                "heading": "What now?",
+                "steps": [
+                    {"title": title, "page": pages[key], "url": "", "note": note}
+                    for key, title, note in steps
+                    if key in pages
+                ],
+            },
+        )
+    ]

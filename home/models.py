@@ -16,8 +16,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
-from core.blocks import BaseStreamBlock
+from core.blocks import BaseStreamBlock, WhatNowBlock
 from core.page_cache import generation_key
+from core.pages import PrintablePageMixin
 from core.search import search_vector_column
 
 from .forms import HoneypotFormMixin, answers_as_initial
@@ -70,10 +71,11 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_featured
+        from .selectors import for_your_grades, home_featured
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_featured(home=self))
+        context["for_your_grades"] = for_your_grades(user=request.user)
         return context
 
 
@@ -121,8 +123,8 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(Page):
-    """An article by network staff or guest authors, written under the article index."""
+class ArticlePage(PrintablePageMixin, Page):
+    """An article by network staff or guest authors, written under the article index; it has a printable version."""
 
     author = models.CharField(max_length=120)
     date = models.DateField("published on", default=timezone.localdate)
@@ -131,6 +133,13 @@ class ArticlePage(Page):
     grade_bands = ParentalManyToManyField("taxonomy.GradeBand", blank=True, related_name="+")
     topics = ParentalManyToManyField("taxonomy.Topic", blank=True)
     body = StreamField(BaseStreamBlock())
+    what_now = StreamField(
+        [("what_now", WhatNowBlock())],
+        blank=True,
+        max_num=1,
+        verbose_name="What now?",
+        help_text="Next steps for the reader, shown after the article (printed with QR codes).",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -140,6 +149,7 @@ class ArticlePage(Page):
             [FieldPanel("grade_bands", widget=CheckboxSelectMultiple), FieldPanel("topics")], heading="Tags"
         ),
         FieldPanel("body"),
+        FieldPanel("what_now"),
     ]
     # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
     search_vector = search_vector_column()

@@ -101,6 +101,36 @@ def home_featured(*, home) -> dict:
 ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
 
 
+def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | None:
+    """The "For your grades" shelf: newest resources tagged with her grades and courses for their bands.
+
+    None for visitors and for teachers without grades on their profile (they see the usual home page).
+    """
+    if not user.is_authenticated or not user.grades_taught:
+        return None
+    codes = list(user.grades_taught)
+    shelf_resources = list(
+        ResourcePage.objects.live()
+        .public()
+        .filter(pk__in=ResourcePage.grades.through.objects.filter(grade__code__in=codes).values("resourcepage_id"))
+        .select_related("kind")
+        .prefetch_related("grades")
+        .order_by("-first_published_at", "-pk")[:resources]
+    )
+    bands = set(Grade.objects.filter(code__in=codes).values_list("band", flat=True))
+    shelf_courses = []
+    if bands:
+        shelf_courses = list(
+            CoursePage.objects.live()
+            .public()
+            .filter(
+                pk__in=CoursePage.grade_bands.through.objects.filter(gradeband_id__in=bands).values("coursepage_id")
+            )
+            .order_by("-first_published_at")[:courses]
+        )
+    return {"label": user.grades_phrase, "resources": shelf_resources, "courses": shelf_courses}
+
+
 def article_list(*, index_page, params) -> dict:
     """The articles under this index, by band and topic through core.listing (filtered and counted in SQL)."""
     topics = list(Topic.objects.all())

@@ -81,6 +81,17 @@ class User(AbstractUser):
         labels = dict(GRADE_CHOICES)
         return ", ".join(labels.get(code, code) for code in self.grades_taught)
 
+    @property
+    def grades_phrase(self) -> str:
+        """Her grades as a heading reads them: "Grade 2", "Kindergarten", "Grades K, 1 and 2"."""
+        order = [code for code, _ in GRADE_CHOICES]
+        codes = sorted((c for c in self.grades_taught if c in order), key=order.index)
+        if not codes:
+            return ""
+        if len(codes) == 1:
+            return dict(GRADE_CHOICES)[codes[0]]
+        return "Grades " + ", ".join(codes[:-1]) + " and " + codes[-1]
+
 
 class MembershipPlan(models.Model):
     """A membership tier staff sell through Stripe (e.g. individual monthly, yearly)."""

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
+from core.pages import PrintablePageMixin
 from core.search import search_vector_column
 from members.access import AccessLevel, decide
 from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind, Topic
@@ -57,7 +58,7 @@ class ResourceIndexPage(Page):
         return context
 
 
-class ResourcePage(Page):
+class ResourcePage(PrintablePageMixin, Page):
     """One classroom resource (a routine, game, probe, protocol …) with its files.
 
     Staff create these under the resource library; the access level decides who may

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import QueryDict
 from wagtail.images import get_image_model
 
@@ -72,6 +72,9 @@ class Suggestion:
 class Listing(BaseListing):
     saved_ids: frozenset[int] = frozenset()
     suggestions: list[Suggestion] = field(default_factory=list)
+    grades_first: str = ""  # "Grade 2" when her grades come first; empty in the normal order
+    see_everything_query: str = ""  # the query string that turns grades-first off
+    showing_everything: bool = False  # she turned grades-first off ("See everything")
 
     @property
     def resources(self):
@@ -262,6 +265,24 @@ def _facet_options(spec: FacetSpec, counted: dict, selected: list[str]) -> list[
     return [FacetOption(v, label, n, v in chosen) for v, label, n in rows if n or v in chosen]
 
 
+EVERYTHING_PARAM = "all"  # ?all=1: the normal order even for a teacher with grades on her profile
+
+
+def grades_first_codes(*, user, params: QueryDict) -> list[str]:
+    """Her grade codes when the library should show her grades first: no sort, no search, not turned off."""
+    if not user.is_authenticated or not user.grades_taught:
+        return []
+    if params.get("sort") or params.get("q", "").strip() or params.get(EVERYTHING_PARAM):
+        return []
+    return list(user.grades_taught)
+
+
+def _for_grades(codes: list[str]):
+    """True for a resource tagged with one of these grade codes (a correlated EXISTS, no join duplicates)."""
+    through = ResourcePage.grades.through
+    return Exists(through.objects.filter(resourcepage_id=OuterRef("pk"), grade__code__in=codes))
+
+
 def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     """Everything the library page shows for these GET parameters."""
     query = clean_query(params)
@@ -294,7 +315,12 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     for condition in filters.values():
         results = results.filter(condition)
     results = results.annotate(download_count=download_count_subquery())
-    if sort == Sort.RELEVANCE:
+    her_grades = grades_first_codes(user=user, params=params)
+    if her_grades:
+        results = results.annotate(for_her_grades=_for_grades(her_grades)).order_by(
+            "-for_her_grades", "-first_published_at", "-pk"
+        )
+    elif sort == Sort.RELEVANCE:
         results = results.order_by("-search_rank", "-pk")
     elif sort == Sort.DOWNLOADS:
         results = results.order_by("-download_count", "-first_published_at")
@@ -331,6 +357,12 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         resource.is_saved = resource.pk in saved_ids
 
     sort_choices = [(v, label) for v, label in Sort.CHOICES if query or v != Sort.RELEVANCE]
+    if her_grades:
+        # An empty sort keeps her grades first when she applies filters with the same form.
+        sort, sort_choices = "", [("", f"{user.grades_phrase} first"), *sort_choices]
+    everything = params.copy()
+    everything.pop("page", None)
+    everything[EVERYTHING_PARAM] = "1"
     return Listing(
         query=query,
         sort=sort,
@@ -342,6 +374,9 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         selected=selected,
         saved_ids=saved_ids,
         suggestions=suggestions,
+        grades_first=user.grades_phrase if her_grades else "",
+        see_everything_query=everything.urlencode() if her_grades else "",
+        showing_everything=bool(params.get(EVERYTHING_PARAM)),
     )
 
 

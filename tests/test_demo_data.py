@@ -60,7 +60,7 @@ def test_seed_demo_counts_and_titles_are_unchanged(django_capture_on_commit_call
         "EventPage": 7,
         "Registration": 9,
         "Attendee": 11,
-        "Document": 34,
+        "Document": 36,  # 34 resource files + issue 16's demo lesson video and its captions
     }
     lessons = [p.title for p in LessonPage.objects.order_by("path")]
     assert lessons[:3] == ["What a launch is for", "Three routines at a glance", "Choosing the problem"]
@@ -76,6 +76,8 @@ def test_seed_demo_counts_and_titles_are_unchanged(django_capture_on_commit_call
         "Intervention planning with tiers of support",
     ]
     blocks = {b.block_type for lesson in LessonPage.objects.all() for b in lesson.body}
-    assert blocks == {"callout", "check", "lesson_structure", "paragraph", "reflection"}
+    assert blocks == {"callout", "check", "lesson_structure", "paragraph", "reflection", "video"}
+    video = next(b.value for b in LessonPage.objects.get(title="What a launch is for").body if b.block_type == "video")
+    assert video["file"].file_extension == "mp4" and video["captions"].file_extension == "vtt"
     agenda = EventPage.objects.get(slug="number-strings-multiplication-3-5").body
     assert [b.block_type for b in agenda] == ["paragraph", "agenda"]

@@ -44,6 +44,7 @@ class TestTree(WagtailPageTestCase):
                 "cancellation_cutoff_hours": 48,
                 "pd_hours": "3",
                 "body": streamfield([]),
+                "recording_videos": streamfield([]),
             }
         )
         self.assertPageIsPreviewable(event, post_data=post_data)

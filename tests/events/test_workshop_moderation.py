@@ -36,6 +36,7 @@ def _edit_data(event, **changes):
         "pd_hours": "2",
         "recording_video": "",
         "recording_notes": "",
+        "recording_videos": streamfield([]),
         "capacity": str(event.capacity),
         "price": "0",
         "member_price": "",

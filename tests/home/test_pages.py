@@ -88,6 +88,7 @@ class TestPageTree(WagtailPageTestCase):
                 "summary": "Counting collections in kindergarten.",
                 "grade_bands": ["k-2"],
                 "body": streamfield([("paragraph", rich_text("<p>Children count real objects.</p>"))]),
+                "what_now": streamfield([]),
             }
         )
         self.assertPageIsPreviewable(article, post_data=post_data)

@@ -308,3 +308,47 @@ def test_query_count_does_not_grow_with_resources_or_values(client, rf, library,
     assert listing_ten == listing_two_hundred
     assert listing_two_hundred <= 15
     assert page_ten == page_two_hundred
+
+
+# --- issue 16: her grades first ---
+def test_teacher_with_grades_sees_her_grades_first_and_can_see_everything(client, library, catalogue, user):
+    user.grades_taught = ["3"]
+    user.save()
+    client.force_login(user)
+    newest_first = [p.title for p in reversed(list(catalogue.values()))]
+
+    response = client.get(library.url)
+    listing = response.context["listing"]
+    shown = titles(response)
+    grade_3 = {catalogue["pairs"].title, catalogue["probe"].title}
+    assert set(shown[:2]) == grade_3  # her grade first, newest first among them
+    assert shown[:2] == [t for t in newest_first if t in grade_3]
+    assert shown[2:] == [t for t in newest_first if t not in grade_3]
+    html = response.content.decode()
+    assert "Showing Grade 3 first." in html
+    assert listing.grades_first == "Grade 3"
+    assert f'href="?{listing.see_everything_query}">See everything</a>' in html
+
+    everything = client.get(library.url, {"all": "1"})
+    assert titles(everything) == newest_first
+    assert "Showing Grade 3 first" not in everything.content.decode()
+    assert 'name="all" value="1"' in everything.content.decode()  # filtering keeps "everything"
+
+    # A chosen sort or a search is her choice: grades-first steps aside.
+    assert titles(client.get(library.url, {"sort": "newest"})) == newest_first
+    # Filters applied with the form (empty sort) keep her grades first.
+    filtered = titles(client.get(library.url, {"sort": "", "part": "math-menu"}))
+    assert set(filtered[:2]) == grade_3
+
+
+def test_anonymous_and_teachers_without_grades_see_the_normal_order(client, library, catalogue, user):
+    newest_first = [p.title for p in reversed(list(catalogue.values()))]
+    response = client.get(library.url)
+    assert titles(response) == newest_first
+    assert "See everything" not in response.content.decode()
+    user.grades_taught = []  # no grades on her profile
+    user.save()
+    client.force_login(user)
+    response = client.get(library.url)
+    assert titles(response) == newest_first
+    assert "See everything" not in response.content.decode()
