@@ -3,7 +3,8 @@
 import pytest
 
 from courses.factories import CourseIndexPageFactory, CoursePageFactory
-from resources.factories import GradeFactory, ResourceIndexPageFactory, ResourcePageFactory
+from resources.factories import ResourceIndexPageFactory, ResourcePageFactory
+from taxonomy.factories import GradeFactory
 
 pytestmark = pytest.mark.django_db
 
