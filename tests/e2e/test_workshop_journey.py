@@ -78,7 +78,8 @@ def test_register_alone_group_invoice_waitlist_promotion_and_ics(site, page, new
     leader.get_by_label("Billing contact e-mail").fill("ap@riverside.k12.example.org")
     leader.get_by_role("button", name="Register", exact=True).click()
     expect(leader.get_by_role("heading", level=1)).to_have_text("Your registration")
-    expect(leader.locator(".main-col .alert--success")).to_contain_text("Please pay invoice")
+    expect(leader.locator(".main-col .alert__title")).to_have_text("Awaiting invoice payment")
+    expect(leader.locator(".main-col .alert--warning")).to_contain_text("Pay invoice")
     for name, _, _ in GROUP:
         expect(leader.get_by_role("cell", name=name)).to_be_visible()
     audit(leader, name="registration (invoice)")
@@ -94,22 +95,26 @@ def test_register_alone_group_invoice_waitlist_promotion_and_ics(site, page, new
     expect(registration_panel(sofia)).to_contain_text("The workshop is full")
     registration_panel(sofia).get_by_role("button", name="Join the waitlist").click()
     expect(sofia.get_by_text("you are on the waitlist")).to_be_visible()
-    expect(sofia.locator(".main-col .alert__title")).to_have_text("On the waitlist")
+    expect(sofia.locator(".main-col .alert__title")).to_have_text("Waitlisted, position 1")
     audit(sofia, name="registration (waitlisted)")
     sofia_registration = sofia.url
 
     # The first teacher cancels: her card payment is refunded and the waitlisted teacher moves up.
     mail.outbox.clear()
     page.goto(teacher_registration)
-    page.get_by_role("button", name="Cancel registration").click()
+    page.get_by_role("link", name="Cancel registration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your registration?")
+    expect(page.locator("main")).to_contain_text("is refunded in full")
+    audit(page, name="cancel confirmation")
+    page.get_by_role("button", name="Yes, cancel my registration").click()
     expect(page.get_by_text("Your registration is cancelled. Your card payment has been refunded.")).to_be_visible()
     promoted = [m for m in mail.outbox if "seat.teacher@example.org" in m.to]
     assert promoted, f"no e-mail to the promoted teacher: {[(m.to, m.subject) for m in mail.outbox]}"
 
     # She sees it, pays for the seat she was given, and downloads her calendar file.
     sofia.goto(sofia_registration)
-    expect(sofia.locator(".main-col .alert__title")).to_have_text("Awaiting payment")
-    sofia.get_by_role("button", name="Pay now").click()
+    expect(sofia.locator(".main-col .alert__title")).to_have_text(re.compile(r"^Offered a seat until "))
+    sofia.get_by_role("button", name="Accept and pay by card").click()
     expect(sofia.get_by_role("heading", name="Stripe test checkout")).to_be_visible()
     sofia.get_by_role("button", name=re.compile(r"^Pay")).click()
     expect(sofia.get_by_text("Payment received")).to_be_visible()
