@@ -1,4 +1,4 @@
-"""Journey 5: an editor submits a draft for review; a moderator publishes a resource and a lesson in the
+"""Journey 5: an editor submits a draft (and a change to a live workshop) for review; a moderator publishes a resource and a lesson in the
 Wagtail admin, previews a gated lesson and exports a course report."""
 
 import csv
@@ -212,3 +212,49 @@ def test_publish_resource_and_lesson_preview_gated_lesson_export_report(site, pa
         rows = list(csv.reader(io.StringIO(handle.read())))
     titles = [row[0] for row in rows[1:]]
     assert "Launch routines that open every lesson" in titles and MEMBER_COURSE in titles, rows
+
+
+WORKSHOP = "Launching the Math Menu in K-2 classrooms"
+
+
+def test_an_editor_changes_a_live_workshop_and_the_change_waits_for_a_moderator(site, page, new_page):
+    """Capacity is a promise to teachers: an Editor's change to a live workshop goes live only when approved."""
+    login(page, "editor@example.org")
+    account_menu(page, "Admin")
+    explore(page, "Workshops")
+    page.get_by_role("link", name=WORKSHOP, exact=True).first.click()
+    page.get_by_role("tab", name="Registration").click()
+    capacity = page.get_by_role("spinbutton", name="Capacity*")
+    expect(capacity).to_have_value("30")
+    capacity.fill("50")
+    audit(page, name="admin workshop editor")
+    page.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    wait_until_autosaved(page)
+    page.get_by_role("button", name="Submit to Review before publishing").click()
+    expect(page.get_by_text(re.compile(f"Page '{WORKSHOP}' .*submitted"))).to_be_visible(timeout=30_000)
+
+    # Teachers still see the live capacity: 30 seats, not 50.
+    teacher = new_page()
+    teacher.goto("/workshops/")
+    teacher.get_by_role("link", name=WORKSHOP).first.click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(WORKSHOP)
+    seats_before = teacher.locator("main").inner_text()
+    assert "50 seats" not in seats_before and re.search(r"\b(2\d|30) seats? left", seats_before), seats_before
+
+    # The moderator finds it awaiting review and approves it; then the new capacity is live.
+    moderator = new_page()
+    login(moderator, "moderator@example.org")
+    moderator.goto("/admin/")
+    awaiting = moderator.locator("main")
+    expect(awaiting).to_contain_text(WORKSHOP)
+    moderator.get_by_role("link", name=WORKSHOP).first.click()
+    moderator.get_by_role("tab", name="Registration").click()
+    expect(moderator.get_by_role("spinbutton", name="Capacity*")).to_have_value("50")
+    moderator.get_by_role("navigation", name="Actions (footer)").get_by_role("button", name="More actions").click()
+    moderator.get_by_role("button", name="Approve and Publish", exact=True).click(timeout=45_000)
+    expect(moderator.get_by_text(re.compile(f"Page '{WORKSHOP}' has been (approved|published|updated)"))).to_be_visible(
+        timeout=30_000
+    )
+    teacher.reload()
+    expect(teacher.locator("main")).to_contain_text(re.compile(r"\b(4\d|50) seats? left"))
