@@ -18,3 +18,11 @@ def remember_admin_access(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         request.session["show_admin"] = _has_admin_access(user)
+
+
+def release_seat_of_removed_member(sender, instance, **kwargs):
+    """Whatever deletes a seated member (our services, Wagtail's user delete, a cascade), her seat is free again."""
+    from .services import seat_release
+
+    if instance.has_seat:
+        seat_release(instance.seat_license_id)

@@ -372,7 +372,8 @@ def _seat_take(organization_id: int) -> SeatLicense | None:
     return None
 
 
-def _seat_release(license_id: int | None) -> None:
+def seat_release(license_id: int | None) -> None:
+    """One seat of the license is free again (the receiver calls it when a seated member's row is deleted)."""
     if license_id:
         SeatLicense.objects.filter(pk=license_id).update(
             seats_used=Greatest(models.F("seats_used") - 1, models.Value(0))
@@ -393,7 +394,7 @@ def _seats_carry_over(organization_id: int) -> None:
         license_ = _seat_take(organization_id)
         if license_ is None:
             return
-        _seat_release(member.seat_license_id)
+        seat_release(member.seat_license_id)
         OrganizationMember.objects.filter(pk=member.pk).update(seat_license=license_)
 
 
@@ -440,7 +441,7 @@ def organization_member_unseat(*, member: OrganizationMember) -> OrganizationMem
     """The member stays in the organization without a seat; her license's seat is free again."""
     Organization.objects.select_for_update().get(pk=member.organization_id)
     member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
-    _seat_release(member.seat_license_id)
+    seat_release(member.seat_license_id)
     member.has_seat = False
     member.seat_license = None
     member.save(update_fields=["has_seat", "seat_license"])
@@ -457,9 +458,8 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
     Invitation.objects.filter(organization_id=member.organization_id).filter(
         models.Q(accepted_by=user) | models.Q(email__iexact=user.email)
     ).delete()
-    license_id = OrganizationMember.objects.filter(pk=member.pk).values_list("seat_license_id", flat=True).first()
-    _seat_release(license_id)
-    member.delete()
+    # Deleted through a queryset so the receiver sees the row as stored: it frees her seat in this transaction.
+    OrganizationMember.objects.filter(pk=member.pk).delete()
     refresh_entitlements(user)
 
 
@@ -650,9 +650,7 @@ def account_delete(*, user: User) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user).delete()
-    for license_id in OrganizationMember.objects.filter(user=user).values_list("seat_license_id", flat=True):
-        _seat_release(license_id)
-    OrganizationMember.objects.filter(user=user).delete()
+    OrganizationMember.objects.filter(user=user).delete()  # each deleted row frees its seat (post_delete)
     Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
     TranscriptRecord.objects.filter(user=user).update(user=None)
     Membership.objects.filter(user=user).update(stripe_customer_id="")

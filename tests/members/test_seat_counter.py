@@ -57,6 +57,30 @@ def test_deleting_an_account_frees_the_seat():
     assert license_.seats_used == 0
 
 
+def test_a_user_deleted_outside_the_services_frees_her_seat():
+    """Wagtail's user delete (or any cascade) removes the membership row without our services: the seat comes back."""
+    license_ = SeatLicenseFactory(seats=2)
+    org = license_.organization
+    kept = services.organization_join(organization=org, user=UserFactory())
+    gone = services.organization_join(organization=org, user=UserFactory())
+    gone.user.delete()
+    license_.refresh_from_db()
+    assert license_.seats_used == 1
+    assert OrganizationMember.objects.filter(pk=kept.pk).exists()
+
+
+def test_removal_and_account_deletion_release_exactly_one_seat():
+    license_ = SeatLicenseFactory(seats=3)
+    org = license_.organization
+    members = [services.organization_join(organization=org, user=UserFactory()) for _ in range(3)]
+    services.organization_member_remove(member=members[0])
+    license_.refresh_from_db()
+    assert license_.seats_used == 2
+    services.account_delete(user=members[1].user)
+    license_.refresh_from_db()
+    assert license_.seats_used == 1
+
+
 def test_seats_of_an_expired_license_move_to_the_renewal_before_newcomers():
     from datetime import timedelta
 
