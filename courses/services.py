@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import outbox
-from core.email import send_templated_email
+from members import email_preferences
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
 from members.models import Order
 from members.services import order_create, order_mark_expired
@@ -414,8 +414,9 @@ def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> No
     user = certificate.user
     if user is None or not user.email:
         return
-    send_templated_email(
-        to=[user.email],
+    email_preferences.send_email(
+        to=user.email,
+        kind=email_preferences.TRANSACTIONAL,
         template_prefix="courses/email/certificate_ready",
         key=f"certificate:{certificate.pk}",
         context={"certificate": certificate, "learner": user, "verify_url": certificate.verify_url},
