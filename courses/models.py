@@ -443,6 +443,7 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        permissions = [("reissue_certificate", "Reissue a certificate with a corrected name")]
 
     def __str__(self):
         return f"{self.course_title}: {self.learner_name}"
@@ -459,3 +460,22 @@ class Certificate(models.Model):
     @property
     def verify_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
+
+
+class CertificateReissue(models.Model):
+    """A certificate issued again with a corrected name: the same code, and who changed what, when and why."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reissues")
+    previous_name = models.CharField(max_length=200)
+    learner_name = models.CharField("corrected name", max_length=200)
+    reason = models.TextField()
+    reissued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reissued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-reissued_at"]
+
+    def __str__(self):
+        return f"{self.certificate.code}: {self.previous_name} → {self.learner_name}"
