@@ -345,10 +345,15 @@ class CertificateReissueView(CertificateActionView):
         return ReissueForm(data, initial={"learner_name": self.object.learner_name})
 
     def describe(self, obj) -> str:
-        return (
+        text = (
             f"Certificate {obj.code} for “{obj.course_title}” now reads “{obj.learner_name}”. "
-            "It keeps its code, so printed copies and shared links stay valid; a new PDF is drawn."
+            "It keeps its code, so printed copies and shared links stay valid; a new PDF is drawn and sent to the learner."
         )
+        last = obj.reissues.select_related("reissued_by").first()
+        if last:
+            who = last.reissued_by.get_full_name() or last.reissued_by.email if last.reissued_by else "someone"
+            text += f" Last reissued {last.reissued_at:%b %-d, %Y} by {who} (was “{last.previous_name}”): {last.reason}"
+        return text
 
     def perform(self, obj, form) -> str:
         services.certificate_reissue(

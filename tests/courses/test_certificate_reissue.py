@@ -60,6 +60,8 @@ def test_a_moderator_reissues_with_the_corrected_name(client, certificate, djang
     assert reissue.reason == "Her surname was misspelled" and reissue.reissued_by == moderator
     assert reissue.reissued_at is not None
 
+    again = client.get(url).content.decode()
+    assert "Maya Chen" in again and "Her surname was misspelled" in again  # the history, where the next one decides
     (sent,) = [m for m in mail.outbox if m.to == ["ana@example.org"] and "Ana Ruiz" in m.body]
     assert sent.attachments and sent.attachments[0][0].endswith(".pdf")
 
