@@ -61,17 +61,23 @@ def queue_message(msg, *, key: str = "") -> None:
 
 
 def send_templated_email(
-    *, to: list[str], template_prefix: str, context: dict, attachments: list | None = None, key: str = ""
+    *,
+    to: list[str],
+    template_prefix: str,
+    context: dict,
+    attachments: list | None = None,
+    key: str = "",
+    headers: dict | None = None,
 ) -> None:
     """Render `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` and queue the message.
 
-    attachments: list of (filename, bytes, mimetype).
+    attachments: list of (filename, bytes, mimetype). headers: extra headers (e.g. List-Unsubscribe).
     """
     context = {"site_url": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
     text = render_to_string(f"{template_prefix}.txt", context)
     html = render_to_string(f"{template_prefix}.html", context)
-    msg = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    msg = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to, headers=headers or None)
     msg.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:
         msg.attach(filename, content, mimetype)

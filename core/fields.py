@@ -23,3 +23,29 @@ class ChoiceListField(models.JSONField):
             label=self.verbose_name.capitalize(),
             help_text=self.help_text,
         )
+
+
+class CentsAsDollarsField(forms.DecimalField):
+    """Editors type dollars ("49.00"); the model keeps whole cents (4900), the unit Stripe charges in."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # The instance's stored cents arrive as an int; what the editor typed comes back as text.
+        if isinstance(value, int):
+            return f"{value / 100:.2f}"
+        return value
+
+    def clean(self, value):
+        dollars = super().clean(value)
+        return None if dollars is None else int(dollars * 100)
+
+    def has_changed(self, initial, data):
+        try:
+            return self.clean(data) != initial
+        except forms.ValidationError:
+            return True

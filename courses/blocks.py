@@ -83,7 +83,12 @@ class CheckForUnderstandingBlock(blocks.StructBlock):
     """Multiple choice with feedback per option. Correctness is checked on the server, never sent ahead."""
 
     question = blocks.TextBlock()
-    options = blocks.ListBlock(CheckOptionBlock(), min_num=2)
+    # A new check starts with the two options every check needs, so the editor fills them in, not adds them.
+    options = blocks.ListBlock(
+        CheckOptionBlock(),
+        min_num=2,
+        default=[{"text": "", "is_correct": False, "feedback": ""} for _ in range(2)],
+    )
 
     def clean(self, value):
         value = super().clean(value)

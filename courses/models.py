@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.forms import CheckboxSelectMultiple
@@ -14,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.fields import CentsAsDollarsField
 from core.search import search_vector_column
 from members.access import AccessLevel, can_view_lesson
 
@@ -76,7 +79,12 @@ class CourseIndexPage(Page):
 
 
 class CoursePageForm(WagtailAdminPageForm):
-    """Tells the editor when the PD hours claim more than the lessons' estimated minutes support."""
+    """Prices typed in dollars (stored in cents); tells the editor when the PD hours claim more than the
+    lessons' estimated minutes support."""
+
+    price_cents = CentsAsDollarsField(
+        label="Price (USD)", help_text="For courses sold separately, in dollars, e.g. 49.00.", initial=0
+    )
 
     def clean(self):
         from django.conf import settings
@@ -136,7 +144,10 @@ class CoursePage(_OneQueryViewRestrictions, Page):
             heading="About the course",
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("pd_hours"), FieldPanel("estimated_hours")]), FieldPanel("prerequisites")],
+            [
+                FieldRowPanel([FieldPanel("pd_hours"), FieldPanel("estimated_hours")]),
+                FieldPanel("prerequisites", widget=CheckboxSelectMultiple),
+            ],
             heading="Credit and prerequisites",
         ),
         MultiFieldPanel(
@@ -145,7 +156,11 @@ class CoursePage(_OneQueryViewRestrictions, Page):
             help_text="Free: any account. Members: membership or district seat. Sold separately: buy at the price.",
         ),
         MultiFieldPanel(
-            [FieldPanel("grade_bands", widget=CheckboxSelectMultiple), FieldPanel("concepts"), FieldPanel("topics")],
+            [
+                FieldPanel("grade_bands", widget=CheckboxSelectMultiple),
+                FieldPanel("concepts", widget=CheckboxSelectMultiple),
+                FieldPanel("topics", widget=CheckboxSelectMultiple),
+            ],
             heading="Tags",
         ),
         InlinePanel("facilitators", label="Facilitators"),
@@ -178,8 +193,9 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         return self.cover_image
 
     @property
-    def price(self):
-        return self.price_cents / 100
+    def price(self) -> Decimal:
+        """Dollars, for display; payments use price_cents."""
+        return Decimal(self.price_cents) / 100
 
     def outcome_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.outcomes.splitlines() if line.strip(" -•\t")]
@@ -282,13 +298,12 @@ class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
-    ]
-    settings_panels = Page.settings_panels + [
+        # Next to the body: whether the checks and reflections above complete the lesson.
         MultiFieldPanel(
-            [FieldPanel("estimated_minutes"), FieldPanel("is_required"), FieldPanel("completion_rule")],
+            [FieldPanel("completion_rule"), FieldPanel("is_required"), FieldPanel("estimated_minutes")],
             heading="Completion",
             help_text="Lessons without checks or reflections always complete with the button.",
-        )
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
@@ -428,6 +443,7 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        permissions = [("reissue_certificate", "Reissue a certificate with a corrected name")]
 
     def __str__(self):
         return f"{self.course_title}: {self.learner_name}"
@@ -444,3 +460,22 @@ class Certificate(models.Model):
     @property
     def verify_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
+
+
+class CertificateReissue(models.Model):
+    """A certificate issued again with a corrected name: the same code, and who changed what, when and why."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reissues")
+    previous_name = models.CharField(max_length=200)
+    learner_name = models.CharField("corrected name", max_length=200)
+    reason = models.TextField()
+    reissued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reissued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-reissued_at"]
+
+    def __str__(self):
+        return f"{self.certificate.code}: {self.previous_name} → {self.learner_name}"

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import outbox
-from core.email import send_templated_email
+from members import email_preferences
 from members.access import AccessLevel, Decision, Reason, can_enroll, entitlements_for, refresh_entitlements
 from members.models import Order
 from members.services import order_create, order_mark_expired
@@ -20,6 +20,7 @@ from members.services import order_create, order_mark_expired
 from . import rules
 from .models import (
     Certificate,
+    CertificateReissue,
     CheckAnswer,
     CoursePage,
     Enrollment,
@@ -410,14 +411,15 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     return data
 
 
-def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes) -> None:
+def _send_certificate_email(*, certificate: Certificate, pdf_bytes: bytes, key: str = "") -> None:
     user = certificate.user
     if user is None or not user.email:
         return
-    send_templated_email(
-        to=[user.email],
+    email_preferences.send_email(
+        to=user.email,
+        kind=email_preferences.TRANSACTIONAL,
         template_prefix="courses/email/certificate_ready",
-        key=f"certificate:{certificate.pk}",
+        key=key or f"certificate:{certificate.pk}",
         context={"certificate": certificate, "learner": user, "verify_url": certificate.verify_url},
         attachments=[(f"certificate-{certificate.code[:8]}.pdf", pdf_bytes, "application/pdf")],
     )
@@ -433,6 +435,42 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
         )
         certificate.refresh_from_db()
     return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, learner_name: str, reason: str, actor) -> CertificateReissue:
+    """Correct the name on an issued certificate: the same code (printed and shared links stay valid), a new
+    PDF, and a record of who changed it, when and why."""
+    from .pdf import render_certificate_pdf
+
+    learner_name, reason = " ".join((learner_name or "").split()), (reason or "").strip()
+    if not learner_name:
+        raise ValueError("Type the name as it should appear on the certificate.")
+    if not reason:
+        raise ValueError("Say why the certificate is reissued; the reason is kept with the change.")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if learner_name == locked.learner_name:
+            raise ValueError("The certificate already shows that name.")
+        reissue = CertificateReissue.objects.create(
+            certificate=locked,
+            previous_name=locked.learner_name,
+            learner_name=learner_name,
+            reason=reason,
+            reissued_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        old_file = locked.pdf.name
+        locked.learner_name = learner_name
+        pdf_bytes = render_certificate_pdf(locked)
+        locked.pdf.save(f"{locked.code}.pdf", ContentFile(pdf_bytes), save=False)
+        locked.save(update_fields=["learner_name", "pdf"])
+        # She gets the corrected PDF, as she got the first one.
+        _send_certificate_email(certificate=locked, pdf_bytes=pdf_bytes, key=f"certificate-reissue:{reissue.pk}")
+        if old_file and old_file != locked.pdf.name:
+            storage = locked.pdf.storage
+            # The old PDF goes once the new one is committed; a rollback keeps the old one in place.
+            transaction.on_commit(lambda: storage.delete(old_file))
+    certificate.refresh_from_db()
+    return reissue
 
 
 def certificate_reinstate(*, certificate: Certificate) -> Certificate:

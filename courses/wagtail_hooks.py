@@ -41,6 +41,11 @@ def register_course_report_urls():
             views.CertificateReinstateView.as_view(),
             name="courses_certificate_reinstate",
         ),
+        path(
+            "reports/courses/certificates/<int:pk>/reissue/",
+            views.CertificateReissueView.as_view(),
+            name="courses_certificate_reissue",
+        ),
     ]
 
 

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import outbox
-from core.email import send_templated_email
 from core.models import SentEmail
+from members import email_preferences
 
 from . import rules
 from .models import Registration
@@ -50,13 +50,25 @@ def registration_notify(registration: Registration, kind: str, *, extra: dict | 
     context = email_context(registration, extra=extra)
     confirming = kind in ("confirmed", "promoted") and registration.status == Registration.Status.CONFIRMED
     for address in recipients:
-        send_templated_email(
-            to=[address],
+        email_preferences.send_email(
+            to=address,
+            # News that a workshop changed may be turned off; confirmations and cancellations always go.
+            kind=email_preferences.NOTIFICATIONS if kind == "changed" else email_preferences.TRANSACTIONAL,
             template_prefix=f"events/email/{kind}",
             context={**context, "is_purchaser": address == recipients[0]},
+            because=because_registered(registration),
             attachments=attachments,
             key=_confirmation_key(registration) if confirming else "",
         )
+
+
+def because_registered(registration: Registration) -> str:
+    """The footer's reason for an attendee without an account: who registered her, for which workshop."""
+    purchaser = registration.purchaser
+    who = purchaser.get_full_name() or purchaser.email
+    if purchaser.district:
+        who = f"{who} ({purchaser.district})"
+    return f"You receive this because {who} registered you for “{registration.event.title}”."
 
 
 def _confirmation_key(registration: Registration) -> str:

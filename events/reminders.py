@@ -7,10 +7,10 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.email import send_templated_email
+from members import email_preferences
 
 from .models import Attendee, Registration, ReminderSent
-from .notifications import email_context, email_owed_or_sent
+from .notifications import because_registered, email_context, email_owed_or_sent
 
 REMINDER_WINDOWS = {
     ReminderSent.Kind.WEEK: (timedelta(days=7), timedelta(days=1)),
@@ -38,21 +38,25 @@ def reminders_send_due(*, now=None) -> int:
         for attendee in attendees:
             try:
                 with transaction.atomic():
+                    # Recorded even when she turned reminders off, so it is decided once.
                     ReminderSent.objects.create(attendee=attendee, kind=kind)
-                    _send_reminder(attendee, kind)
+                    queued = _send_reminder(attendee, kind)
             except IntegrityError:
                 # Another run got here first: that run sends it.
                 continue
-            sent += 1
+            sent += queued
     return sent
 
 
-def _send_reminder(attendee: Attendee, kind: str) -> None:
+def _send_reminder(attendee: Attendee, kind: str) -> bool:
+    """Queue the reminder unless she turned reminders off; True when queued."""
     from .ics import registration_calendar
 
     registration = attendee.registration
-    send_templated_email(
-        to=[attendee.email],
+    return email_preferences.send_email(
+        to=attendee.email.lower(),
+        kind=email_preferences.REMINDERS,
+        because=because_registered(registration),
         template_prefix="events/email/reminder",
         key=_reminder_key(attendee.pk, kind),
         context=email_context(
@@ -79,6 +83,5 @@ def reminders_repair(*, since) -> int:
         if email_owed_or_sent(_reminder_key(reminder.attendee_id, reminder.kind), reminder.attendee.email):
             continue
         with transaction.atomic():
-            _send_reminder(reminder.attendee, reminder.kind)
-        repaired += 1
+            repaired += _send_reminder(reminder.attendee, reminder.kind)
     return repaired

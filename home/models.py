@@ -146,7 +146,11 @@ class ArticlePage(PrintablePageMixin, Page):
             [FieldPanel("author"), FieldPanel("date"), FieldPanel("summary"), FieldPanel("image")], heading="About"
         ),
         MultiFieldPanel(
-            [FieldPanel("grade_bands", widget=CheckboxSelectMultiple), FieldPanel("topics")], heading="Tags"
+            [
+                FieldPanel("grade_bands", widget=CheckboxSelectMultiple),
+                FieldPanel("topics", widget=CheckboxSelectMultiple),
+            ],
+            heading="Tags",
         ),
         FieldPanel("body"),
         FieldPanel("what_now"),

@@ -63,6 +63,7 @@ class StaffAction(models.TextChoices):
     GROUP_REGISTRATION = "events.add_registration", "Register groups of any size for a workshop"
     ANY_DISTRICT = "members.view_organization", "See every district's dashboard and export"
     ANY_CERTIFICATE = "courses.view_certificate", "Download anyone's certificate"
+    REISSUE_CERTIFICATE = "courses.reissue_certificate", "Reissue a certificate with a corrected name"
 
 
 def staff_permission_codenames() -> list[tuple[str, str]]:

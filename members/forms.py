@@ -186,3 +186,16 @@ class AccountDeleteForm(forms.Form):
                 "Your paid membership still renews. Cancel it from My learning first, then delete your account."
             )
         return super().clean()
+
+
+class EmailPreferencesForm(forms.Form):
+    reminders = forms.BooleanField(
+        required=False,
+        label="Workshop reminders",
+        help_text="A week and a day before a workshop you are registered for.",
+    )
+    notifications = forms.BooleanField(
+        required=False,
+        label="Workshop news",
+        help_text="When a workshop you registered for changes its time, place or joining link.",
+    )

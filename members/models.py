@@ -473,3 +473,20 @@ class TranscriptRecord(models.Model):
 
     def __str__(self):
         return f"Transcript {self.code} for {self.holder_name}"
+
+
+class EmailPreference(models.Model):
+    """Which optional e-mails an address receives. Kept per address, not per account, so attendees without
+    an account can stop reminders too. Transactional e-mail (receipts, confirmations, invoices, cancellations,
+    password and sign-in) is always sent. No row means everything on."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    reminders = models.BooleanField("workshop reminders", default=True)
+    notifications = models.BooleanField("workshop news", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "e-mail preference"
+
+    def __str__(self):
+        return self.email

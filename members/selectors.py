@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from .access import entitlements_for
-from .models import InvitationImport, Membership, Organization, OrganizationMember, TranscriptRecord
+from .models import (
+    EmailPreference,
+    InvitationImport,
+    Membership,
+    Organization,
+    OrganizationMember,
+    TranscriptRecord,
+    User,
+)
 
 
 # --- membership status ---
@@ -66,3 +74,19 @@ def invitation_import(*, organization: Organization, job_id: int):
 # --- staff summaries ---
 def seat_usage() -> list[Organization]:
     return list(Organization.objects.annotate(seats_used=Count("members", filter=Q(members__has_seat=True))))
+
+
+# --- e-mail preferences ---
+def email_preference_for(*, email: str) -> EmailPreference:
+    """Her saved choices, or the defaults (everything on) when she never changed them."""
+    email = email.strip().lower()
+    return EmailPreference.objects.filter(email=email).first() or EmailPreference(email=email)
+
+
+def email_wanted(*, email: str, kind: str) -> bool:
+    """Whether this address still receives this optional kind of e-mail (reminders, notifications)."""
+    return bool(getattr(email_preference_for(email=email), kind))
+
+
+def account_exists_for(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).exists()

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
-from core.email import send_templated_email
 
-from . import signals
+from . import email_preferences, signals
 from .access import refresh_entitlements
 from .models import (
+    EmailPreference,
     Invitation,
     InvitationImport,
     Membership,
@@ -31,6 +31,15 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def email_preferences_update(*, email: str, **choices: bool) -> EmailPreference:
+    """Save which optional e-mails (reminders, notifications) this address receives; safe to repeat."""
+    allowed = {"reminders", "notifications"}
+    preference, _ = EmailPreference.objects.update_or_create(
+        email=email.strip().lower(), defaults={k: bool(v) for k, v in choices.items() if k in allowed}
+    )
+    return preference
 
 
 @transaction.atomic
@@ -477,10 +486,14 @@ def invitation_create(
         )
         if invitation.is_pending:
             url = settings.SITE_URL.rstrip("/") + reverse("members:invitation_accept", args=[invitation.token])
-            send_templated_email(
-                to=[email],
+            inviter = (invited_by.get_full_name() or invited_by.email) if invited_by else "Your district leader"
+            email_preferences.send_email(
+                to=email,
+                kind=email_preferences.TRANSACTIONAL,
                 template_prefix="members/email/invitation",
                 context={"organization": organization, "invited_by": invited_by, "accept_url": url},
+                because=f"You receive this because {inviter} invited you to join {organization.name} "
+                f"on the {settings.WAGTAIL_SITE_NAME}.",
                 key=email_key,
             )
     return invitation

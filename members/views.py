@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from core.params import parse_id, parse_int
 
+from . import email_preferences as email_prefs
 from . import payments, selectors, services
 from .access import can_view_organization, entitlements_for
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, EmailPreferencesForm, ProfileForm
 from .models import Invitation, Membership, MembershipPlan, Order, Organization, OrganizationMember
 
 logger = logging.getLogger(__name__)
@@ -245,3 +246,53 @@ def invitation_accept(request, token):
         },
         status=409 if error else 200,
     )
+
+
+# --- e-mail preferences (signed in, or through the signed link in every e-mail) ---
+@login_required
+def email_preferences(request):
+    return _email_preferences_page(request, email=request.user.email, signed_in=True)
+
+
+def email_preferences_link(request, email_token):
+    try:
+        email, _ = email_prefs.read_link_token(email_token)
+    except (email_prefs.LinkExpired, email_prefs.LinkInvalid) as exc:
+        return _email_link_refused(request, exc)
+    return _email_preferences_page(request, email=email, signed_in=False)
+
+
+def _email_preferences_page(request, *, email: str, signed_in: bool):
+    preference = selectors.email_preference_for(email=email)
+    initial = {"reminders": preference.reminders, "notifications": preference.notifications}
+    form = EmailPreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.email_preferences_update(email=email, **form.cleaned_data)
+        messages.success(request, "Your e-mail preferences are saved.")
+        return redirect(request.path)
+    return render(request, "members/email_preferences.html", {"form": form, "email": email, "signed_in": signed_in})
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click" with no cookie; the token is the key.
+def email_unsubscribe(request, email_token):
+    """GET asks (a person who opened the link); POST turns that kind of e-mail off at once (one click)."""
+    try:
+        email, kind = email_prefs.read_link_token(email_token)
+    except (email_prefs.LinkExpired, email_prefs.LinkInvalid) as exc:
+        return _email_link_refused(request, exc)
+    kinds = [kind] if kind else list(email_prefs.OPTIONAL_KINDS)
+    done = request.method == "POST"
+    if done:
+        services.email_preferences_update(email=email, **{k: False for k in kinds})
+    context = {
+        "email": email,
+        "kinds": [EmailPreferencesForm.base_fields[k].label.lower() for k in kinds],
+        "done": done,
+        "preferences_url": reverse("members:email_preferences_link", args=[email_token]),
+    }
+    return render(request, "members/email_unsubscribe.html", context)
+
+
+def _email_link_refused(request, exc):
+    expired = isinstance(exc, email_prefs.LinkExpired)
+    return render(request, "members/email_link_invalid.html", {"expired": expired}, status=400)

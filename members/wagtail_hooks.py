@@ -3,11 +3,15 @@
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from core.fields import CentsAsDollarsField
 
 from .access import staff_permission_codenames
 from .models import Invitation, Membership, MembershipPlan, Order, Organization, SeatLicense, StripeEvent
@@ -72,20 +76,35 @@ class InvitationViewSet(SnippetViewSet):
     panels = [FieldPanel("organization"), FieldPanel("email")]
 
 
+class MembershipPlanForm(WagtailAdminModelForm):
+    """Staff type the plan's price in dollars; it is stored in cents, as Stripe counts it."""
+
+    amount_cents = CentsAsDollarsField(label="Price (USD)", help_text="Per interval, in dollars, e.g. 99.00.")
+
+
 class MembershipPlanViewSet(SnippetViewSet):
     model = MembershipPlan
     icon = "pick"
     menu_label = "Membership plans"
-    list_display = ["name", "interval", "amount_cents", "stripe_price_id", "is_active"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("description"),
-        MultiFieldPanel(
-            [FieldPanel("stripe_price_id"), FieldPanel("interval"), FieldPanel("amount_cents")],
-            heading="Billing (must match the Price in Stripe)",
-        ),
-        MultiFieldPanel([FieldPanel("is_active"), FieldPanel("sort_order")], heading="Join page"),
+    list_display = [
+        "name",
+        "interval",
+        Column("amount_cents", label="Price (USD)", accessor=lambda plan: f"{plan.amount_cents / 100:,.2f}"),
+        "stripe_price_id",
+        "is_active",
     ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("description"),
+            MultiFieldPanel(
+                [FieldPanel("stripe_price_id"), FieldPanel("interval"), FieldPanel("amount_cents")],
+                heading="Billing (must match the Price in Stripe)",
+            ),
+            MultiFieldPanel([FieldPanel("is_active"), FieldPanel("sort_order")], heading="Join page"),
+        ],
+        base_form_class=MembershipPlanForm,
+    )
 
 
 class MembershipViewSet(SnippetViewSet):

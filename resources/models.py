@@ -100,12 +100,15 @@ class ResourcePage(PrintablePageMixin, Page):
     tag_panels = [
         FieldPanel("kind"),
         FieldPanel("grades", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("concepts"),
+        FieldPanel("concepts", widget=forms.CheckboxSelectMultiple),
         FieldPanel("lesson_parts", widget=forms.CheckboxSelectMultiple),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
     ]
     access_panels = [
-        MultiFieldPanel([FieldPanel("access_level"), FieldPanel("courses")], heading="Who may download"),
+        MultiFieldPanel(
+            [FieldPanel("access_level"), FieldPanel("courses", widget=forms.CheckboxSelectMultiple)],
+            heading="Who may download",
+        ),
         InlinePanel("related_resources", heading="Related resources", label="Related resource"),
     ]
     edit_handler = TabbedInterface(

@@ -27,6 +27,10 @@ def may_change(user) -> bool:
     return staff_can(user, StaffAction.MANAGE_ENROLLMENTS)
 
 
+def may_reissue(user) -> bool:
+    return staff_can(user, StaffAction.REISSUE_CERTIFICATE)
+
+
 # --- every course -------------------------------------------------------------------------
 class CourseReportFilterSet(WagtailFilterSet):
     live = django_filters.BooleanFilter(label="Published")
@@ -177,8 +181,7 @@ class CourseLearnersReportView(StaffReportView):
             return "—"
         return "Revoked" if row.certificate.revoked_at else "Valid"
 
-    @staticmethod
-    def _actions(row) -> list[ReportLink]:
+    def _actions(self, row) -> list[ReportLink]:
         e, who = row.enrollment, row.enrollment.user.email
         links = [
             ReportLink("Reset progress", reverse("courses_enrollment_reset", args=[e.pk]), "button-secondary", who)
@@ -198,6 +201,12 @@ class CourseLearnersReportView(StaffReportView):
             links.append(
                 ReportLink(
                     "Revoke certificate", reverse("courses_certificate_revoke", args=[row.certificate.pk]), "no", who
+                )
+            )
+        if row.certificate and may_reissue(self.request.user):
+            links.append(
+                ReportLink(
+                    "Reissue certificate", reverse("courses_certificate_reissue", args=[row.certificate.pk]), "", who
                 )
             )
         return links
@@ -307,3 +316,50 @@ class CertificateReinstateView(CertificateActionView):
     def perform(self, obj, form) -> str:
         services.certificate_reinstate(certificate=obj)
         return f"Certificate {obj.code} is valid again."
+
+
+class ReissueForm(forms.Form):
+    learner_name = forms.CharField(
+        label="Corrected name", max_length=200, help_text="As it should be printed on the certificate."
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the change, with your name and the time.",
+    )
+
+
+class CertificateReissueView(CertificateActionView):
+    """Correct the learner's name: the code stays, the PDF is drawn again, the change is recorded."""
+
+    title = "Reissue certificate"
+    confirm_label = "Reissue certificate"
+    destructive = False
+    form_class = ReissueForm
+
+    def user_may_act(self, user) -> bool:
+        return may_reissue(user)
+
+    def get_form(self, data=None):
+        return ReissueForm(data, initial={"learner_name": self.object.learner_name})
+
+    def describe(self, obj) -> str:
+        text = (
+            f"Certificate {obj.code} for “{obj.course_title}” now reads “{obj.learner_name}”. "
+            "It keeps its code, so printed copies and shared links stay valid; a new PDF is drawn and sent to the learner."
+        )
+        last = obj.reissues.select_related("reissued_by").first()
+        if last:
+            who = last.reissued_by.get_full_name() or last.reissued_by.email if last.reissued_by else "someone"
+            text += f" Last reissued {last.reissued_at:%b %-d, %Y} by {who} (was “{last.previous_name}”): {last.reason}"
+        return text
+
+    def perform(self, obj, form) -> str:
+        services.certificate_reissue(
+            certificate=obj,
+            learner_name=form.cleaned_data["learner_name"],
+            reason=form.cleaned_data["reason"],
+            actor=self.request.user,
+        )
+        return f"Certificate {obj.code} reissued for {obj.learner_name}."

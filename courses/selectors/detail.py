@@ -80,7 +80,7 @@ def course_cta(*, course: CoursePage, user, outline: CourseOutline, prerequisite
     if decision.reason == Reason.PURCHASE:
         return CourseCTA(
             "buy",
-            f"Buy the course (${course.price:,.0f})",
+            f"Buy the course (${course.price:,.2f})",
             reverse("courses:buy", args=[course.pk]),
             post=True,
             message="One payment, yours to keep. Paid securely with Stripe.",

@@ -26,6 +26,7 @@ from courses import services as course_services
 from courses.factories import LessonPageFactory, reflection_block
 from courses.models import Certificate
 from events import services as event_services
+from members import email_preferences
 from members import services as member_services
 from members.factories import (
     EditorFactory,
@@ -54,6 +55,9 @@ URL_EXPECTED = {
     "district/<id:org_id>/members/<id:member_id>/remove/": ("login", "post", "post", "post", "post", "post", "post"),
     "district/join/<str:token>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "transcripts/verify/<str:code>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # The signed link in an e-mail is the key: whoever holds it may change that address's optional e-mail.
+    "email-preferences/<str:email_token>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "email-preferences/<str:email_token>/unsubscribe/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "courses/<id:course_id>/enroll/": ("post", "post", "post", "post", "post", "post", "post"),
     "courses/<id:course_id>/buy/": ("post", "post", "post", "post", "post", "post", "post"),
     "courses/<id:course_id>/completed/": ("login", "gone", "gone", "gone", "gone", "gone", "gone"),
@@ -205,6 +209,7 @@ def world(home_page, course_builder, library, make_event):
         "org_id": district.pk,
         "member_id": owner_seat.pk,
         "token": invitation.token,
+        "email_token": email_preferences.link_token(owner.email, email_preferences.REMINDERS),
         "job_id": invitation_file.pk,
         "code": None,  # depends on the route
         "course_id": course.pk,
