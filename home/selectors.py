@@ -255,8 +255,7 @@ def concept_index(*, index_page, grade_code: str | None = None) -> list[dict]:
 def concept_hub(*, page) -> dict:
     """What a hub shows besides its own text, in a fixed number of queries whatever the amount of content.
 
-    Resources and courses are those tagged with the concept. Workshops carry no concept tag, so the
-    upcoming ones for the concept's grade band stand in for "workshops that teach it".
+    Resources, courses and upcoming workshops are those tagged with the concept.
     """
     concept = HighLeverageConcept.objects.select_related("grade").get(pk=page.concept_id)
     neighbours = list(
@@ -297,11 +296,10 @@ def concept_hub(*, page) -> dict:
         groups.append({"part": None, "resources": untagged})
 
     courses = list(CoursePage.objects.live().public().filter(concepts=concept).order_by("title"))
-    band = concept.grade.band
     workshops = list(
         EventPage.objects.live()
         .public()
-        .filter(grade_bands=band, end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
+        .filter(concepts=concept, end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
         .select_related("seat_counter")
         .order_by("start")
     )
@@ -320,7 +318,6 @@ def concept_hub(*, page) -> dict:
         "resource_count": len(resources),
         "courses": courses,
         "workshops": workshops,
-        "workshop_band_label": dict(GradeBandCode.choices).get(band, band),
     }
 
 

@@ -67,11 +67,15 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     CoursePageFactory(title="Fractions course", concepts=[other])
     CoursePageFactory(title="Draft course", concepts=[concept], live=False)
 
-    soon = _workshop(title="K-2 number strings")
-    _workshop(title="Grades 3-5 strings", grade_bands=["3-5"])
+    # Workshops are matched by their concept tags, never by grade band alone.
+    soon = _workshop(title="K-2 number strings", concepts=[concept])
+    _workshop(title="K-2 Math Menu day")  # the hub's grade band, but not tagged with its concept
+    _workshop(title="Grades 3-5 strings", grade_bands=["3-5"], concepts=[other])
     past_start = timezone.now() - timedelta(days=10)
-    _workshop(title="Last month's K-2 session", start=past_start, end=past_start + timedelta(hours=2))
-    _workshop(title="Draft K-2 session", live=False)
+    _workshop(
+        title="Last month's K-2 session", start=past_start, end=past_start + timedelta(hours=2), concepts=[concept]
+    )
+    _workshop(title="Draft K-2 session", live=False, concepts=[concept])
 
     response = client.get(hub.url)
     assert response.status_code == 200
@@ -90,7 +94,14 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     html = response.content.decode()
     for shown in ["Number string: hundreds", "Close to 1,000", "Members&#x27; probe", "Place value to 1,000"]:
         assert shown in html
-    for hidden in ["Fraction strips", "Draft string", "Fractions course", "Draft course", "Grades 3-5 strings"]:
+    for hidden in [
+        "Fraction strips",
+        "Draft string",
+        "Fractions course",
+        "Draft course",
+        "Grades 3-5 strings",
+        "K-2 Math Menu day",
+    ]:
         assert hidden not in html
     assert "Last month" not in html and "Draft K-2" not in html
     # A gated resource shows who may download it, never its files.
@@ -128,7 +139,7 @@ def test_hub_query_count_does_not_grow_with_its_content(client, django_assert_ma
                 concepts=[hub.concept], kind=kind, lesson_parts=[list(parts.values())[i % 4]], access_level="members"
             )
             CoursePageFactory(concepts=[hub.concept])
-            _workshop()
+            _workshop(concepts=[hub.concept])
 
     def count():
         client.get(hub.url)  # warm Wagtail's site and content-type caches
@@ -233,6 +244,14 @@ def test_seed_demo_creates_a_hub_per_concept_idempotently():
     assert within_120.plain_words and within_120.progression_note
     probe_hub = ConceptPage.objects.get(concept__title="Multiply and divide within 100")
     assert probe_hub.probe is not None and probe_hub.menu_activities.exists()
+    # The seeded workshops carry concept tags: the grade 2 hub lists its two upcoming ones, not the past one.
+    from home.selectors import concept_hub
+
+    within_1000 = ConceptPage.objects.get(concept__title="Add and subtract within 1,000")
+    assert [w.slug for w in concept_hub(page=within_1000)["workshops"]] == [
+        "formative-probes-work-sort",
+        "launching-math-menu-k-2",
+    ]
 
     concept_demo.seed(stdout=open("/dev/null", "w"))
     assert ConceptPage.objects.count() == concepts
