@@ -102,7 +102,8 @@ ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
 
 
 def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | None:
-    """The "For your grades" shelf: newest resources tagged with her grades and courses for their bands.
+    """The "For your grades" shelf: her grades' concept hubs, newest resources tagged with her grades and
+    courses for their bands.
 
     None for visitors and for teachers without grades on their profile (they see the usual home page).
     """
@@ -128,7 +129,14 @@ def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | Non
             )
             .order_by("-first_published_at")[:courses]
         )
-    return {"label": user.grades_phrase, "resources": shelf_resources, "courses": shelf_courses}
+    hubs = list(
+        ConceptPage.objects.live()
+        .public()
+        .filter(concept__grade__code__in=codes)
+        .order_by("concept__grade__sort_order", "concept__sort_order", "title")
+        .only("id", "url_path", "title")
+    )
+    return {"label": user.grades_phrase, "concept_hubs": hubs, "resources": shelf_resources, "courses": shelf_courses}
 
 
 def article_list(*, index_page, params) -> dict:

@@ -109,6 +109,41 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     assert gated_file.document.url not in html and "/documents/" not in html
 
 
+def _document(name: str, content: bytes):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(title=name, file=ContentFile(content, name=name))
+
+
+def test_hub_plays_its_explainer_with_captions_and_shows_the_transcript(client, hub):
+    video = _document("explainer.mp4", b"\x00\x00\x00\x18ftypmp42")
+    captions = _document("explainer.vtt", b"WEBVTT\n\n00:00.000 --> 00:04.000\nEight and two make ten.\n")
+    hub.explainer = [
+        (
+            "video",
+            {
+                "title": "Making a ten",
+                "file": video,
+                "embed": None,
+                "captions": captions,
+                "transcript": "<p>The video shows 8 + 2, then 8 + 7.</p>",
+            },
+        )
+    ]
+    hub.save_revision().publish()
+
+    html = client.get(hub.url).content.decode()
+    assert "<video" in html and f'src="{video.url}"' in html
+    assert f'<track kind="captions" srclang="en" label="English" src="{captions.url}" default>' in html
+    assert "The video shows 8 + 2, then 8 + 7." in html
+    # The hub is public, so its captions are served to a visitor as WebVTT.
+    response = client.get(captions.url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vtt")
+    assert b"Eight and two make ten." in b"".join(response.streaming_content)
+
+
 def test_hub_is_public_and_shows_its_probe_menu_and_progression(client, index, hub, parts):
     grade_one = GradeFactory(code="1")
     earlier = HighLeverageConceptFactory(grade=grade_one, title="Add and subtract within 120", leads_to=hub.concept)
@@ -271,4 +306,18 @@ class TestConceptPageTree(WagtailPageTestCase):
         hub = ConceptPageFactory(parent=index)
         self.assertPageIsRenderable(index)
         self.assertPageIsRenderable(hub)
-        self.assertPageIsPreviewable(hub)
+        from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+        # The explainer is a StreamField, whose form data the edit view's HTML does not hold (it is drawn by JS).
+        post_data = nested_form_data(
+            {
+                "title": hub.title,
+                "slug": hub.slug,
+                "concept": hub.concept_id,
+                "plain_words": rich_text("<p>Eight and two make ten.</p>"),
+                "progression_note": hub.progression_note,
+                "explainer": streamfield([]),
+                "menu_activities": inline_formset([]),
+            }
+        )
+        self.assertPageIsPreviewable(hub, post_data=post_data)
