@@ -65,15 +65,31 @@ class Handout:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = styles()
-    body = ParagraphStyle("handout-body", parent=base["BodyText"], fontSize=10.5, leading=14, spaceAfter=4)
+    # Our own words, no 120-letter names: wrap between words (core's styles may break inside one).
+    body = ParagraphStyle(
+        "handout-body", parent=base["BodyText"], fontSize=10.5, leading=14, spaceAfter=4, wordWrap=None
+    )
     return {
         "eyebrow": ParagraphStyle("handout-eyebrow", parent=body, fontName=FONT_BOLD, fontSize=9, textColor=TEAL),
         "title": ParagraphStyle(
-            "handout-title", parent=base["Title"], fontSize=20, leading=24, alignment=0, textColor=NAVY, spaceAfter=6
+            "handout-title",
+            parent=base["Title"],
+            fontSize=20,
+            leading=24,
+            alignment=0,
+            textColor=NAVY,
+            spaceAfter=6,
+            wordWrap=None,
         ),
         "meta": ParagraphStyle("handout-meta", parent=body, fontSize=9.5, leading=13, textColor=MUTED),
         "heading": ParagraphStyle(
-            "handout-heading", parent=base["Heading2"], fontSize=13, leading=16, textColor=NAVY, spaceBefore=8
+            "handout-heading",
+            parent=base["Heading2"],
+            fontSize=13,
+            leading=16,
+            textColor=NAVY,
+            spaceBefore=8,
+            wordWrap=None,
         ),
         "body": body,
         "frame": ParagraphStyle(
