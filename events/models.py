@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -284,6 +285,11 @@ class EventPage(Page):
 
     class Meta:
         verbose_name = "workshop"
+
+    @cached_property
+    def concepts_taught(self):
+        """The High Leverage Concepts the workshop teaches, with their grades (one query)."""
+        return list(self.concepts.select_related("grade"))
 
     def grade_band_labels(self) -> list[str]:
         """The bands' names ("Grades 3-5"); listings prefetch `grade_bands`."""

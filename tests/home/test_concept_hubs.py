@@ -109,6 +109,16 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     assert gated_file.document.url not in html and "/documents/" not in html
 
 
+def test_workshop_page_links_the_hubs_of_the_concepts_it_teaches(client, hub):
+    unhubbed = HighLeverageConceptFactory(grade=hub.concept.grade, title="Measure and estimate lengths")
+    workshop = _workshop(title="Adding within 1,000 with open number lines", concepts=[hub.concept, unhubbed])
+
+    html = client.get(workshop.url).content.decode()
+    assert "High Leverage Concepts" in html
+    assert f'<a href="{hub.url}">Grade 2: Add and subtract within 1,000</a>' in html
+    assert "Grade 2: Measure and estimate lengths" in html  # named, though it has no hub to link yet
+
+
 def _document(name: str, content: bytes):
     from django.core.files.base import ContentFile
     from wagtail.documents import get_document_model
