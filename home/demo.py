@@ -89,6 +89,35 @@ def seed(*, stdout) -> None:
                 article.what_now = _what_now(home)
             article.save()
         stdout.write(f"Created {len(articles)} articles")
+    else:
+        _lengthen_short_articles(stdout)
+
+
+# An older seed wrote each demo article in a few sentences; the full texts are far longer than this.
+SHORT_ARTICLE_WORDS = 300
+
+
+def _lengthen_short_articles(stdout) -> None:
+    """A demo article an older seed left at a few sentences gets its full text (same title, same page)."""
+    from django.utils.html import strip_tags
+
+    upgraded = 0
+    for spec in load_demo_data("home", "articles")["articles"]:
+        article = ArticlePage.objects.filter(title=spec["title"]).first()
+        if article is None:
+            continue
+        words = len(
+            strip_tags(
+                " ".join(str(part) for part in article.body.stream_block.get_searchable_content(article.body))
+            ).split()
+        )
+        if words >= SHORT_ARTICLE_WORDS:
+            continue
+        article.body = _blocks(spec["body"])
+        article.save_revision().publish()
+        upgraded += 1
+    if upgraded:
+        stdout.write(f"Gave {upgraded} short demo articles their full text")
 
 
 def _policy_pages(home, settings) -> None:

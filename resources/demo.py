@@ -18,6 +18,9 @@ from taxonomy.models import Grade, HighLeverageConcept, LessonPart, ResourceKind
 from .pdf import Handout, render_handout_pdf
 
 COLLECTION_NAME = "Resource library"
+HANDOUT_LABEL = "Classroom handout (PDF)"
+# What an older seed labelled its one-line stub PDFs; a reseed swaps them for handouts.
+STUB_LABEL = "Printable PDF"
 GRADE_ORDER = ["K", "1", "2", "3", "4", "5", "6", "7", "8"]
 
 
@@ -86,14 +89,17 @@ def seed(*, stdout) -> None:
     data = load_demo_data("resources", "resources")
     handouts = load_demo_data("resources", "handouts")
     resources = data["resources"]
+    upgraded = 0
     for n, spec in enumerate(resources):
         title, summary, how = spec["title"], spec["summary"], spec["how_to_use"]
         concept = spec["concept"]
         slug = slugify(title)[:80]
-        if slug in existing:
-            continue
         hlc = concepts[concept["grade"]][concept["index"]] if concept else None
         lesson_parts = [parts[s] for s in spec["lesson_parts"]]
+        handout = handout_for(spec, handouts[title], concept=hlc, parts=lesson_parts, kind=kinds.get(spec["kind"]))
+        if slug in existing:
+            upgraded += _replace_stub_file(slug, handout)
+            continue
         page = ResourcePageFactory(
             parent=library,
             title=title,
@@ -108,15 +114,16 @@ def seed(*, stdout) -> None:
             topics=[topics[s] for s in spec["topics"] if s in topics],
             first_published_at=now - timedelta(days=3 * (len(resources) - n)),
         )
-        handout = handout_for(spec, handouts[title], concept=hlc, parts=lesson_parts, kind=kinds.get(spec["kind"]))
         content = render_handout_pdf(handout)
         document = Document(title=title, collection=collection, file=ContentFile(content, name=f"{slug}.pdf"))
         document.file_size = len(content)
         document.save()
-        ResourceFileFactory(page=page, document=document, label="Printable PDF")
+        ResourceFileFactory(page=page, document=document, label=HANDOUT_LABEL)
         created.append(page)
     if created:
         stdout.write(f"Created {len(created)} resources")
+    if upgraded:
+        stdout.write(f"Replaced {upgraded} one-line demo files with classroom handouts")
 
     User = get_user_model()
     users = {u.email: u for u in User.objects.filter(email__endswith="@example.org")}
@@ -137,6 +144,28 @@ def seed(*, stdout) -> None:
             SearchTerm.objects.create(query=query, results_count=0, role="teacher")
     # Courses are seeded after resources; link course-level resources once everything is committed.
     transaction.on_commit(_link_course_resources)
+
+
+def _replace_stub_file(slug: str, handout) -> int:
+    """An older seed's stub PDF on this demo resource becomes its handout (same document: its history stays)."""
+    from django.core.files.base import ContentFile
+
+    from .models import ResourceFile
+
+    stub = ResourceFile.objects.filter(page__slug=slug, label=STUB_LABEL).select_related("document").first()
+    if stub is None:
+        return 0
+    content = render_handout_pdf(handout)
+    document = stub.document
+    document.file.save(f"{slug}.pdf", ContentFile(content), save=False)
+    document.file_size = len(content)
+    document.file_hash = ""
+    document.save()
+    stub.label = HANDOUT_LABEL
+    stub.save(update_fields=["label"])
+    # The file list lives in the page's revisions too: publish one, so a later publish keeps the new label.
+    stub.page.specific.save_revision().publish()
+    return 1
 
 
 def _link_course_resources() -> None:

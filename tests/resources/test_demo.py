@@ -105,3 +105,32 @@ def test_handout_wraps_long_text_inside_the_page_and_refuses_a_third_page():
 
     with pytest.raises(HandoutTooLong):
         render_handout_pdf(_handout(teacher_notes=long_sentence * 8))
+
+
+def test_reseeding_replaces_an_older_seeds_stub_file_with_the_handout(library, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from resources.factories import pdf_bytes
+    from resources.models import ResourceFile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(stdout=_Out())
+    # What an older seed left: a one-line PDF labelled "Printable PDF".
+    stub = ResourceFile.objects.select_related("document").get(page__title="Race to 100")
+    stub.document.file.save("race-to-100.pdf", ContentFile(pdf_bytes("Race to 100", ["A game."])))
+    stub.label = demo.STUB_LABEL
+    stub.save()
+    document_pk = stub.document.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(stdout=_Out())
+
+    upgraded = ResourceFile.objects.select_related("document").get(page__title="Race to 100")
+    assert (upgraded.label, upgraded.document.pk) == (demo.HANDOUT_LABEL, document_pk)
+    with upgraded.document.file.open("rb") as fh:
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(fh.read())).pages)
+    assert "Teacher notes" in text and "You are on 38 and roll 5." in text
+    # The page's revision carries the new label, so publishing again keeps it.
+    page = upgraded.page.specific
+    page.get_latest_revision().publish()
+    assert ResourceFile.objects.get(page=page).label == demo.HANDOUT_LABEL
