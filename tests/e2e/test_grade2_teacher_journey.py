@@ -9,7 +9,7 @@ from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import account_menu, audit, open_file
+from tests.e2e.conftest import account_menu, audit, open_file, screenshot
 
 EMAIL = "sam.lee@lincoln.example.org"
 PASSWORD = "making-tens-2026"
@@ -53,6 +53,7 @@ def test_grade2_teacher_finds_her_concept_watches_downloads_and_prints(site, pag
     shelf.get_by_role("navigation", name="High Leverage Concepts for your grades").get_by_role("link", name=HUB).click()
     expect(h1(page)).to_have_text(HUB)
     audit(page, name="grade 2 hub")
+    screenshot(page, "concept-hub")
 
     # The explainer plays here with English captions served as WebVTT, and its transcript is on the page.
     explainer = page.locator("section", has=page.get_by_role("heading", name="Explainer video", exact=True))
