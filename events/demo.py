@@ -25,13 +25,26 @@ def _at(days: int, hour: int, zone: str):
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+def _concepts(pairs):
+    """The High Leverage Concepts named by [grade code, title] pairs (those the taxonomy has)."""
+    from taxonomy.models import HighLeverageConcept
+
+    wanted = {tuple(pair) for pair in pairs}
+    return [c for c in HighLeverageConcept.objects.select_related("grade") if (c.grade.code, c.title) in wanted]
+
+
 def _workshop(index, spec) -> EventPage:
     from .factories import EventPageFactory
 
     existing = EventPage.objects.filter(slug=spec["slug"]).first()
     if existing:
+        if not existing.concepts.exists():
+            # Workshops seeded before they carried concept tags get them; staff's own tags are kept.
+            existing.concepts.set(_concepts(spec.get("concepts", [])))
+            existing.save()
         return existing
     spec = dict(spec)
+    spec["concepts"] = _concepts(spec.get("concepts", []))
     days, hour, hours = spec.pop("days"), spec.pop("hour"), spec.pop("hours")
     start = _at(days, hour, spec["timezone"])
     for key in ("price", "member_price", "pd_hours"):

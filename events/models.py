@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -83,6 +84,9 @@ class EventPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "concepts" in self.fields:
+            # Each checkbox's label names the grade: one query for all of them.
+            self.fields["concepts"].queryset = self.fields["concepts"].queryset.select_related("grade")
         instance = self.instance
         if instance and instance.pk and instance.timezone:
             zone = zoneinfo.ZoneInfo(instance.timezone)
@@ -154,6 +158,13 @@ class EventPage(Page):
     facilitators = models.CharField(max_length=255, blank=True)
     audience = models.CharField(max_length=255, blank=True, help_text="Who it is for, e.g. Grade 3-5 teachers.")
     grade_bands = ParentalManyToManyField("taxonomy.GradeBand", blank=True, related_name="+")
+    concepts = ParentalManyToManyField(
+        "taxonomy.HighLeverageConcept",
+        blank=True,
+        related_name="workshops",
+        verbose_name="High Leverage Concepts",
+        help_text="The concepts the workshop teaches: its hub pages list it while it is upcoming.",
+    )
     pd_hours = models.DecimalField("PD hours", max_digits=5, decimal_places=2, default=Decimal("0"))
 
     recording_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the recording.")
@@ -215,6 +226,7 @@ class EventPage(Page):
                 FieldPanel("facilitators"),
                 FieldPanel("audience"),
                 FieldPanel("grade_bands", widget=CheckboxSelectMultiple),
+                FieldPanel("concepts", widget=CheckboxSelectMultiple),
                 FieldPanel("pd_hours"),
             ],
             heading="Who and what",
@@ -273,6 +285,11 @@ class EventPage(Page):
 
     class Meta:
         verbose_name = "workshop"
+
+    @cached_property
+    def concepts_taught(self):
+        """The High Leverage Concepts the workshop teaches, with their grades (one query)."""
+        return list(self.concepts.select_related("grade"))
 
     def grade_band_labels(self) -> list[str]:
         """The bands' names ("Grades 3-5"); listings prefetch `grade_bands`."""

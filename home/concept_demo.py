@@ -1,5 +1,8 @@
 """Demo High Leverage Concept hubs: the index and one hub per seeded concept, from demo/concepts.json.
 
+The addition hubs of grades 1 and 2 carry an explainer: the committed number-string video and its
+captions (courses/demo/media), seeded as documents of their own so the lesson's access rules stay apart.
+
 Runs after the resources, courses and workshops are seeded (seed_demo's last module), so each hub can
 point at a probe and Math Menu activities tagged with its concept. Safe to run again.
 """
@@ -13,6 +16,7 @@ from .models import ConceptIndexPage, ConceptMenuActivity, ConceptPage, HomePage
 
 PROBE_KINDS = ["formative-probe", "high-leverage-assessment"]
 MENU_ACTIVITIES_PER_HUB = 3
+EXPLAINER_COLLECTION = "Concept explainers"
 
 
 def seed(*, stdout) -> None:
@@ -38,6 +42,7 @@ def seed(*, stdout) -> None:
             concept.leads_to = concepts[(target["grade"], target["title"])]
             concept.save(update_fields=["leads_to"])
         if concept.pk in with_hub:
+            _fill_explainer(ConceptPage.objects.get(concept=concept), spec)
             continue
         page = ConceptPageFactory(
             parent=index,
@@ -47,12 +52,61 @@ def seed(*, stdout) -> None:
             plain_words=spec["plain_words"],
             progression_note=spec["progression"],
             probe=_probe_for(concept),
+            explainer=_explainer(spec),
         )
         for order, resource in enumerate(_menu_activities_for(concept)):
             ConceptMenuActivity.objects.create(page=page, resource=resource, sort_order=order)
         created += 1
     if created:
         stdout.write(f"Created {created} High Leverage Concept hubs")
+
+
+def _explainer(spec) -> list:
+    """The hub's explainer as a video block value, or nothing when the data file gives none."""
+    video = spec.get("explainer")
+    if not video:
+        return []
+    return [
+        (
+            "video",
+            {
+                "title": video["title"],
+                "file": _media_document(video["file"]),
+                "embed": None,
+                "captions": _media_document(video["captions"]),
+                "transcript": video["transcript"],
+            },
+        )
+    ]
+
+
+def _fill_explainer(page, spec) -> None:
+    """A hub seeded before it had an explainer gets one; a hub staff gave a video keeps theirs."""
+    if page.explainer or not spec.get("explainer"):
+        return
+    page.explainer = _explainer(spec)
+    page.save_revision().publish()
+
+
+def _media_document(name: str):
+    """The committed demo file courses/demo/media/<name> as a document in the explainers' collection."""
+    from importlib.resources import files
+
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    Document = get_document_model()
+    title = f"Concept explainer: {name}"
+    existing = Document.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=EXPLAINER_COLLECTION).first() or root.add_child(
+        name=EXPLAINER_COLLECTION
+    )
+    content = files("courses").joinpath("demo", "media", name).read_bytes()
+    return Document.objects.create(title=title, collection=collection, file=ContentFile(content, name=name))
 
 
 def _slug(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Demo site tree, taxonomy and articles."""
+"""Demo site tree, taxonomy and articles (their text is in demo/articles.json)."""
 
 from datetime import date
 
@@ -23,77 +23,6 @@ from .factories import (
 )
 from .models import ArticlePage, DistrictInquiryPage, HomePage, SiteSettings, StandardPage
 from .services import editorial_workflow_setup
-
-ARTICLES = [
-    (
-        "Three habits for faculty meetings that improve math teaching",
-        "Use meeting time to do math together, look at student work and build a culture where adults take learning risks too.",
-        ["k-2", "3-5", "6-8"],
-        ["professional-community"],
-        [
-            ("heading", {"text": "Do the math first", "size": "h2"}),
-            (
-                "paragraph",
-                "<p>When teachers solve a rich task together before trying it with students, they feel the same uncertainty their students feel. That shared experience makes it easier to anticipate the strategies and models children will bring.</p>",
-            ),
-            ("heading", {"text": "Bring student work to the table", "size": "h2"}),
-            (
-                "paragraph",
-                "<p>Sort a stack of exit tickets into piles by strategy rather than by right and wrong. The conversation moves from grading to understanding what each child knows and what comes next.</p>",
-            ),
-            (
-                "callout",
-                {
-                    "title": "Try it at your next meeting",
-                    "body": "<p>Spend ten minutes on one number string, then ten minutes sorting last week's work by strategy.</p>",
-                },
-            ),
-        ],
-    ),
-    (
-        "Where should a district start with math improvement?",
-        "Three levers move both teacher practice and student outcomes: the lesson structure, content knowledge and intervention planning.",
-        ["k-2", "3-5", "6-8"],
-        ["mtss", "leadership"],
-        [
-            (
-                "paragraph",
-                "<p>District leaders often ask which change will matter most. We start by listening to local goals, then look at three levers: how the math block is organised, how deeply teachers know the content of their grade band, and how intervention is planned.</p>",
-            ),
-            (
-                "quote",
-                {
-                    "text": "We stopped looking for a quick fix and started building habits that last.",
-                    "attribution": "Curriculum director",
-                },
-            ),
-        ],
-    ),
-    (
-        "Why High Leverage Concepts focus intervention",
-        "A few concepts per grade predict success the following year. Focusing support on them makes every intervention minute count.",
-        ["k-2", "3-5"],
-        ["high-leverage-concepts"],
-        [
-            (
-                "paragraph",
-                "<p>A first grader who can add and subtract within 120 is ready for second grade's work within 1,000. Concepts like this one carry the most weight, so we assess them often and plan small-group time around them.</p>",
-            ),
-        ],
-    ),
-    (
-        "Launch routines that get every student talking",
-        "Number talks, number strings and image routines take five to ten minutes and open the door to the main lesson.",
-        ["k-2", "3-5", "6-8"],
-        ["launch-routines"],
-        [
-            (
-                "paragraph",
-                "<p>A strong launch is short and accessible. Everyone can enter, and the teacher learns which strategies are already in the room.</p>",
-            ),
-        ],
-    ),
-]
 
 
 def seed(*, stdout) -> None:
@@ -144,21 +73,51 @@ def seed(*, stdout) -> None:
     if not ArticlePage.objects.exists():
         index = ArticleIndexPageFactory(parent=home, intro="<p>Ideas and stories from classrooms in the network.</p>")
         topics = {t.slug: t for t in Topic.objects.all()}
-        for n, (title, summary, bands, topic_slugs, body) in enumerate(ARTICLES):
+        articles = load_demo_data("home", "articles")["articles"]
+        for n, spec in enumerate(articles):
             article = ArticlePageFactory(
                 parent=index,
-                title=title,
-                summary=summary,
-                grade_bands=bands,
-                body=body,
+                title=spec["title"],
+                summary=spec["summary"],
+                grade_bands=spec["grade_bands"],
+                body=_blocks(spec["body"]),
                 author=["Maya Chen", "Daniel Okafor", "Priya Natarajan", "Leah Brooks"][n % 4],
                 date=date(2026, 9 - n, 14),
             )
-            article.topics.set([topics[s] for s in topic_slugs if s in topics])
+            article.topics.set([topics[s] for s in spec["topics"] if s in topics])
             if n == 0:
                 article.what_now = _what_now(home)
             article.save()
-        stdout.write(f"Created {len(ARTICLES)} articles")
+        stdout.write(f"Created {len(articles)} articles")
+    else:
+        _lengthen_short_articles(stdout)
+
+
+# An older seed wrote each demo article in a few sentences; the full texts are far longer than this.
+SHORT_ARTICLE_WORDS = 300
+
+
+def _lengthen_short_articles(stdout) -> None:
+    """A demo article an older seed left at a few sentences gets its full text (same title, same page)."""
+    from django.utils.html import strip_tags
+
+    upgraded = 0
+    for spec in load_demo_data("home", "articles")["articles"]:
+        article = ArticlePage.objects.filter(title=spec["title"]).first()
+        if article is None:
+            continue
+        words = len(
+            strip_tags(
+                " ".join(str(part) for part in article.body.stream_block.get_searchable_content(article.body))
+            ).split()
+        )
+        if words >= SHORT_ARTICLE_WORDS:
+            continue
+        article.body = _blocks(spec["body"])
+        article.save_revision().publish()
+        upgraded += 1
+    if upgraded:
+        stdout.write(f"Gave {upgraded} short demo articles their full text")
 
 
 def _policy_pages(home, settings) -> None:

@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
-from core.blocks import BaseStreamBlock, WhatNowBlock
+from core.blocks import BaseStreamBlock, VideoBlock, WhatNowBlock
 from core.page_cache import generation_key
 from core.pages import PrintablePageMixin
 from core.search import search_vector_column
@@ -237,9 +237,13 @@ class ConceptPage(Page):
         blank=True,
         help_text="What it builds on and what it leads to. The neighbouring hubs are linked automatically.",
     )
-    explainer_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the explainer video.")
-    explainer_transcript = models.TextField(
-        blank=True, help_text="The video's words, for those who read rather than listen."
+    # The site's one video block, so the explainer plays here with captions and its transcript shown.
+    explainer = StreamField(
+        [("video", VideoBlock())],
+        blank=True,
+        max_num=1,
+        verbose_name="explainer video",
+        help_text="An MP4 with WebVTT captions and a transcript (or a YouTube or Vimeo link).",
     )
     probe = models.ForeignKey(
         "resources.ResourcePage",
@@ -256,7 +260,7 @@ class ConceptPage(Page):
         MultiFieldPanel(
             [FieldPanel("concept"), FieldPanel("plain_words"), FieldPanel("progression_note")], heading="The concept"
         ),
-        MultiFieldPanel([FieldPanel("explainer_video"), FieldPanel("explainer_transcript")], heading="Explainer"),
+        FieldPanel("explainer", heading="Explainer"),
         MultiFieldPanel(
             [PageChooserPanel("probe", "resources.ResourcePage"), InlinePanel("menu_activities", label="Activity")],
             heading="Probe and Math Menu activities",
@@ -264,12 +268,12 @@ class ConceptPage(Page):
     ]
     # The stored, GIN-indexed tsvector core.search queries on PostgreSQL: weights A, B, C in this order.
     search_vector = search_vector_column()
-    search_vector_fields = (["title", "concept_label"], ["plain_words"], ["progression_note", "explainer_transcript"])
+    search_vector_fields = (["title", "concept_label"], ["plain_words"], ["progression_note", "explainer"])
     search_fields = Page.search_fields + [
         index.SearchField("concept_label"),
         index.SearchField("plain_words"),
         index.SearchField("progression_note"),
-        index.SearchField("explainer_transcript"),
+        index.SearchField("explainer"),
     ]
     parent_page_types = ["home.ConceptIndexPage"]
     subpage_types: list[str] = []

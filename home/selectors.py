@@ -102,7 +102,8 @@ ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
 
 
 def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | None:
-    """The "For your grades" shelf: newest resources tagged with her grades and courses for their bands.
+    """The "For your grades" shelf: her grades' concept hubs, newest resources tagged with her grades and
+    courses for their bands.
 
     None for visitors and for teachers without grades on their profile (they see the usual home page).
     """
@@ -128,7 +129,14 @@ def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | Non
             )
             .order_by("-first_published_at")[:courses]
         )
-    return {"label": user.grades_phrase, "resources": shelf_resources, "courses": shelf_courses}
+    hubs = list(
+        ConceptPage.objects.live()
+        .public()
+        .filter(concept__grade__code__in=codes)
+        .order_by("concept__grade__sort_order", "concept__sort_order", "title")
+        .only("id", "url_path", "title")
+    )
+    return {"label": user.grades_phrase, "concept_hubs": hubs, "resources": shelf_resources, "courses": shelf_courses}
 
 
 def article_list(*, index_page, params) -> dict:
@@ -255,8 +263,7 @@ def concept_index(*, index_page, grade_code: str | None = None) -> list[dict]:
 def concept_hub(*, page) -> dict:
     """What a hub shows besides its own text, in a fixed number of queries whatever the amount of content.
 
-    Resources and courses are those tagged with the concept. Workshops carry no concept tag, so the
-    upcoming ones for the concept's grade band stand in for "workshops that teach it".
+    Resources, courses and upcoming workshops are those tagged with the concept.
     """
     concept = HighLeverageConcept.objects.select_related("grade").get(pk=page.concept_id)
     neighbours = list(
@@ -297,11 +304,10 @@ def concept_hub(*, page) -> dict:
         groups.append({"part": None, "resources": untagged})
 
     courses = list(CoursePage.objects.live().public().filter(concepts=concept).order_by("title"))
-    band = concept.grade.band
     workshops = list(
         EventPage.objects.live()
         .public()
-        .filter(grade_bands=band, end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
+        .filter(concepts=concept, end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
         .select_related("seat_counter")
         .order_by("start")
     )
@@ -320,7 +326,6 @@ def concept_hub(*, page) -> dict:
         "resource_count": len(resources),
         "courses": courses,
         "workshops": workshops,
-        "workshop_band_label": dict(GradeBandCode.choices).get(band, band),
     }
 
 

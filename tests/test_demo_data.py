@@ -60,7 +60,8 @@ def test_seed_demo_counts_and_titles_are_unchanged(django_capture_on_commit_call
         "EventPage": 7,
         "Registration": 9,
         "Attendee": 11,
-        "Document": 36,  # 34 resource files + issue 16's demo lesson video and its captions
+        # 34 resource files + issue 16's demo lesson video and its captions + the hubs' explainer and captions
+        "Document": 38,
     }
     lessons = [p.title for p in LessonPage.objects.order_by("path")]
     assert lessons[:3] == ["What a launch is for", "Three routines at a glance", "Choosing the problem"]

@@ -67,11 +67,15 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     CoursePageFactory(title="Fractions course", concepts=[other])
     CoursePageFactory(title="Draft course", concepts=[concept], live=False)
 
-    soon = _workshop(title="K-2 number strings")
-    _workshop(title="Grades 3-5 strings", grade_bands=["3-5"])
+    # Workshops are matched by their concept tags, never by grade band alone.
+    soon = _workshop(title="K-2 number strings", concepts=[concept])
+    _workshop(title="K-2 Math Menu day")  # the hub's grade band, but not tagged with its concept
+    _workshop(title="Grades 3-5 strings", grade_bands=["3-5"], concepts=[other])
     past_start = timezone.now() - timedelta(days=10)
-    _workshop(title="Last month's K-2 session", start=past_start, end=past_start + timedelta(hours=2))
-    _workshop(title="Draft K-2 session", live=False)
+    _workshop(
+        title="Last month's K-2 session", start=past_start, end=past_start + timedelta(hours=2), concepts=[concept]
+    )
+    _workshop(title="Draft K-2 session", live=False, concepts=[concept])
 
     response = client.get(hub.url)
     assert response.status_code == 200
@@ -90,12 +94,64 @@ def test_hub_lists_exactly_the_resources_courses_and_upcoming_workshops_of_its_c
     html = response.content.decode()
     for shown in ["Number string: hundreds", "Close to 1,000", "Members&#x27; probe", "Place value to 1,000"]:
         assert shown in html
-    for hidden in ["Fraction strips", "Draft string", "Fractions course", "Draft course", "Grades 3-5 strings"]:
+    for hidden in [
+        "Fraction strips",
+        "Draft string",
+        "Fractions course",
+        "Draft course",
+        "Grades 3-5 strings",
+        "K-2 Math Menu day",
+    ]:
         assert hidden not in html
     assert "Last month" not in html and "Draft K-2" not in html
     # A gated resource shows who may download it, never its files.
     assert "badge--members" in html
     assert gated_file.document.url not in html and "/documents/" not in html
+
+
+def test_workshop_page_links_the_hubs_of_the_concepts_it_teaches(client, hub):
+    unhubbed = HighLeverageConceptFactory(grade=hub.concept.grade, title="Measure and estimate lengths")
+    workshop = _workshop(title="Adding within 1,000 with open number lines", concepts=[hub.concept, unhubbed])
+
+    html = client.get(workshop.url).content.decode()
+    assert "High Leverage Concepts" in html
+    assert f'<a href="{hub.url}">Grade 2: Add and subtract within 1,000</a>' in html
+    assert "Grade 2: Measure and estimate lengths" in html  # named, though it has no hub to link yet
+
+
+def _document(name: str, content: bytes):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(title=name, file=ContentFile(content, name=name))
+
+
+def test_hub_plays_its_explainer_with_captions_and_shows_the_transcript(client, hub):
+    video = _document("explainer.mp4", b"\x00\x00\x00\x18ftypmp42")
+    captions = _document("explainer.vtt", b"WEBVTT\n\n00:00.000 --> 00:04.000\nEight and two make ten.\n")
+    hub.explainer = [
+        (
+            "video",
+            {
+                "title": "Making a ten",
+                "file": video,
+                "embed": None,
+                "captions": captions,
+                "transcript": "<p>The video shows 8 + 2, then 8 + 7.</p>",
+            },
+        )
+    ]
+    hub.save_revision().publish()
+
+    html = client.get(hub.url).content.decode()
+    assert "<video" in html and f'src="{video.url}"' in html
+    assert f'<track kind="captions" srclang="en" label="English" src="{captions.url}" default>' in html
+    assert "The video shows 8 + 2, then 8 + 7." in html
+    # The hub is public, so its captions are served to a visitor as WebVTT.
+    response = client.get(captions.url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vtt")
+    assert b"Eight and two make ten." in b"".join(response.streaming_content)
 
 
 def test_hub_is_public_and_shows_its_probe_menu_and_progression(client, index, hub, parts):
@@ -128,7 +184,7 @@ def test_hub_query_count_does_not_grow_with_its_content(client, django_assert_ma
                 concepts=[hub.concept], kind=kind, lesson_parts=[list(parts.values())[i % 4]], access_level="members"
             )
             CoursePageFactory(concepts=[hub.concept])
-            _workshop()
+            _workshop(concepts=[hub.concept])
 
     def count():
         client.get(hub.url)  # warm Wagtail's site and content-type caches
@@ -233,6 +289,14 @@ def test_seed_demo_creates_a_hub_per_concept_idempotently():
     assert within_120.plain_words and within_120.progression_note
     probe_hub = ConceptPage.objects.get(concept__title="Multiply and divide within 100")
     assert probe_hub.probe is not None and probe_hub.menu_activities.exists()
+    # The seeded workshops carry concept tags: the grade 2 hub lists its two upcoming ones, not the past one.
+    from home.selectors import concept_hub
+
+    within_1000 = ConceptPage.objects.get(concept__title="Add and subtract within 1,000")
+    assert [w.slug for w in concept_hub(page=within_1000)["workshops"]] == [
+        "formative-probes-work-sort",
+        "launching-math-menu-k-2",
+    ]
 
     concept_demo.seed(stdout=open("/dev/null", "w"))
     assert ConceptPage.objects.count() == concepts
@@ -252,4 +316,18 @@ class TestConceptPageTree(WagtailPageTestCase):
         hub = ConceptPageFactory(parent=index)
         self.assertPageIsRenderable(index)
         self.assertPageIsRenderable(hub)
-        self.assertPageIsPreviewable(hub)
+        from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+        # The explainer is a StreamField, whose form data the edit view's HTML does not hold (it is drawn by JS).
+        post_data = nested_form_data(
+            {
+                "title": hub.title,
+                "slug": hub.slug,
+                "concept": hub.concept_id,
+                "plain_words": rich_text("<p>Eight and two make ten.</p>"),
+                "progression_note": hub.progression_note,
+                "explainer": streamfield([]),
+                "menu_activities": inline_formset([]),
+            }
+        )
+        self.assertPageIsPreviewable(hub, post_data=post_data)

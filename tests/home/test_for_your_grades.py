@@ -3,8 +3,9 @@
 import pytest
 
 from courses.factories import CourseIndexPageFactory, CoursePageFactory
+from home.factories import ConceptIndexPageFactory, ConceptPageFactory
 from resources.factories import ResourceIndexPageFactory, ResourcePageFactory
-from taxonomy.factories import GradeFactory
+from taxonomy.factories import GradeFactory, HighLeverageConceptFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,27 @@ def test_home_page_puts_a_shelf_for_her_grades_first(client, home_page, shelf_co
     assert "Ratio tables" not in shelf and "Proportional reasoning" not in shelf
     # First after the hero: before every other shelf.
     assert html.index('id="for-your-grades"') < html.index('id="courses-heading"')
+
+
+def test_shelf_leads_to_the_concept_hubs_of_her_grades(client, home_page, shelf_content, user):
+    from taxonomy.models import Grade
+
+    index = ConceptIndexPageFactory(parent=home_page)
+    grade_2, grade_6 = Grade.objects.get(code="2"), Grade.objects.get(code="6")
+    within_1000 = ConceptPageFactory(
+        parent=index, concept=HighLeverageConceptFactory(grade=grade_2, title="Add and subtract within 1,000")
+    )
+    ConceptPageFactory(parent=index, concept=HighLeverageConceptFactory(grade=grade_6, title="Ratios and rates"))
+    ConceptPageFactory(
+        parent=index, concept=HighLeverageConceptFactory(grade=grade_2, title="Measure lengths"), live=False
+    )
+    user.grades_taught = ["2"]
+    user.save()
+    client.force_login(user)
+
+    shelf = _shelf(client.get(home_page.url).content.decode())
+    assert f'href="{within_1000.url}"' in shelf
+    assert "Ratios and rates" not in shelf and "Measure lengths" not in shelf
 
 
 @pytest.mark.parametrize("who", ["anonymous", "no grades"])
