@@ -134,6 +134,8 @@ def organization_registrations(*, user_ids) -> list[dict]:
                 "user_id": attendee.user_id if attendee.user_id in user_ids else emails.get(attendee.email.lower()),
                 "event_title": registration.event.title,
                 "starts": registration.event.start,
+                "ends": registration.event.end,
+                "registered_at": registration.created,
                 "status": rules.registration_status_label(registration, attended=attendee.attended).label,
                 "attended": attendee.attended,
                 # Attended workshops count toward PD hours, as on the teacher's own transcript.
