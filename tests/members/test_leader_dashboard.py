@@ -152,6 +152,7 @@ def test_the_report_costs_the_same_queries_for_3_and_for_10_teachers(
     org, leader = district
     course, lessons = course_builder()
     event = make_event(capacity=50)
+    full = make_event(capacity=1, title="Small group")  # everyone after the first waits: positions are read too
     client.force_login(leader)
 
     def add_teachers(start, stop):
@@ -160,6 +161,7 @@ def test_the_report_costs_the_same_queries_for_3_and_for_10_teachers(
             course_services.enrollment_create(user=teacher, course=course)
             course_services.lesson_complete(user=teacher, lesson=lessons[0])
             event_services.registration_create(event=event, purchaser=teacher)
+            event_services.registration_create(event=full, purchaser=teacher)
             services.invitation_create(organization=org, email=f"new{n}@riverside.example.org", invited_by=leader)
 
     def count():
@@ -180,6 +182,19 @@ def test_the_report_costs_the_same_queries_for_3_and_for_10_teachers(
     assert teachers == 11
     assert many_report == few_report
     assert many_page == few_page
+    # The places read in bulk are the ones the events app's rule gives one by one.
+    from events.models import Registration
+    from events.rules import registration_status_label
+
+    waiting = {
+        r.purchaser_id: registration_status_label(r).label
+        for r in Registration.objects.filter(event=full).select_related("event")
+    }
+    assert sorted(waiting.values())[:2] == ["Confirmed", "Waitlisted, position 1"]
+    for t in organization_report(organization=org)["teachers"]:
+        for row in t.registrations:
+            if row["event_title"] == "Small group":
+                assert row["status"] == waiting[t.member.user_id]
 
 
 # --- pending invitations: send again, withdraw ---
