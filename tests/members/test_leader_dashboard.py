@@ -362,3 +362,19 @@ def test_every_seeded_course_claims_no_more_pd_hours_than_its_lessons_allow(
         assert not pd_hours_exceed_lesson_time(
             pd_hours=course.pd_hours, lesson_minutes=minutes, ratio=settings.PD_HOURS_MAX_RATIO
         ), f"{course.title}: {course.pd_hours} PD hours for {minutes} minutes of lessons"
+
+
+def test_a_file_invites_a_withdrawn_address_again_with_a_new_link(district, django_capture_on_commit_callbacks):
+    org, leader = district
+    first = services.invitation_create(organization=org, email="back@riverside.example.org", invited_by=leader)
+    services.invitation_revoke(invitation=first)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.invitation_import_create(
+            organization=org, uploaded_by=leader, rows=[["back@riverside.example.org"]]
+        )
+    job.refresh_from_db()
+    assert job.invited == ["back@riverside.example.org"] and job.skipped == []
+    again = Invitation.objects.get(organization=org, email="back@riverside.example.org")
+    assert again.is_pending and again.token != first.token
+    assert len(mail.outbox) == 1 and again.token in mail.outbox[0].body
