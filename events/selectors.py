@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,20 +122,38 @@ def organization_registrations(*, user_ids) -> list[dict]:
     """For a district leader's report: one row per teacher per workshop seat."""
     user_ids = list(user_ids)
     emails = {email.lower(): pk for pk, email in User.objects.filter(pk__in=user_ids).values_list("pk", "email")}
+    # Waitlist places in the same query (rules.waitlist_position's order: created, then id), not one per row.
+    ahead = (
+        Registration.objects.filter(event_id=OuterRef("registration__event_id"), status=Registration.Status.WAITLISTED)
+        .filter(
+            Q(created__lt=OuterRef("registration__created"))
+            | Q(created=OuterRef("registration__created"), pk__lt=OuterRef("registration_id"))
+        )
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     attendees = (
         Attendee.objects.filter(Q(user_id__in=user_ids) | Q(email__in=list(emails)))
         .select_related("registration__event")
+        .annotate(waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
         .order_by("registration__event__start")
     )
     rows = []
     for attendee in attendees:
         registration = attendee.registration
+        status = rules.registration_status_label(
+            registration, attended=attendee.attended, position=attendee.waitlist_ahead + 1
+        )
         rows.append(
             {
                 "user_id": attendee.user_id if attendee.user_id in user_ids else emails.get(attendee.email.lower()),
                 "event_title": registration.event.title,
                 "starts": registration.event.start,
-                "status": rules.registration_status_label(registration, attended=attendee.attended).label,
+                "ends": registration.event.end,
+                "registered_at": registration.created,
+                "status": status.label,
                 "attended": attendee.attended,
                 # Attended workshops count toward PD hours, as on the teacher's own transcript.
                 "pd_hours": Decimal(registration.event.pd_hours) if attendee.attended else Decimal("0"),

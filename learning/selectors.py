@@ -7,11 +7,17 @@ of each other; this is the only layer that imports them all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from core.timezones import stamp_text
 from courses.models import Enrollment
-from courses.selectors import dashboard_courses, organization_course_progress, transcript_courses
+from courses.selectors import (
+    dashboard_courses,
+    latest_learning_activity,
+    organization_course_progress,
+    transcript_courses,
+)
 from events.selectors import dashboard_registrations, organization_registrations, transcript_events
 from members.models import Invitation, Membership, Order, Organization, OrganizationMember, User
 from members.selectors import membership_status
@@ -110,38 +116,62 @@ class TeacherReport:
     member: OrganizationMember
     courses: list[dict] = field(default_factory=list)
     registrations: list[dict] = field(default_factory=list)
+    # The latest of her lesson completions, reflections, workshop registrations and sign-ins (None: never).
+    last_active: datetime | None = None
 
     @property
     def completed_count(self) -> int:
         return sum(1 for c in self.courses if c.get("completed_on"))
 
     @property
+    def course_hours(self) -> Decimal:
+        return sum((Decimal(c.get("pd_hours") or 0) for c in self.courses if c.get("completed_on")), Decimal("0"))
+
+    @property
+    def workshop_hours(self) -> Decimal:
+        return sum((Decimal(r.get("pd_hours") or 0) for r in self.registrations if r.get("attended")), Decimal("0"))
+
+    @property
     def pd_hours(self) -> Decimal:
         """Completed courses plus attended workshops, as on the teacher's own transcript."""
-        courses = sum((Decimal(c.get("pd_hours") or 0) for c in self.courses if c.get("completed_on")), Decimal("0"))
-        workshops = sum(
-            (Decimal(r.get("pd_hours") or 0) for r in self.registrations if r.get("attended")), Decimal("0")
+        return self.course_hours + self.workshop_hours
+
+
+def _latest(*moments) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+def _teacher_reports(members: list[OrganizationMember]) -> list[TeacherReport]:
+    """Each member's courses, workshops and last activity, in the same few queries for any number of members."""
+    user_ids = [m.user_id for m in members]
+    reports = {m.user_id: TeacherReport(m) for m in members}
+    for row in organization_course_progress(user_ids=user_ids):
+        if row["user_id"] in reports:
+            reports[row["user_id"]].courses.append(row)
+    for row in organization_registrations(user_ids=user_ids):
+        if row["user_id"] in reports:
+            reports[row["user_id"]].registrations.append(row)
+    learning = latest_learning_activity(user_ids=user_ids)
+    for user_id, report in reports.items():
+        report.last_active = _latest(
+            learning.get(user_id),
+            report.member.user.last_login,
+            *(c.get("last_activity_at") for c in report.courses),
+            *(r.get("registered_at") for r in report.registrations),
         )
-        return courses + workshops
+    return list(reports.values())
 
 
 def organization_report(*, organization: Organization) -> dict:
-    """The leader's view of her organization: seats, teachers and their learning."""
+    """The leader's view of her organization: seats, teachers and their learning, pending invitations."""
     members = list(
         OrganizationMember.objects.filter(organization=organization).select_related("user").order_by("user__email")
     )
-    user_ids = [m.user_id for m in members]
-    course_rows = list(organization_course_progress(user_ids=user_ids))
-    event_rows = list(organization_registrations(user_ids=user_ids))
-    reports = {m.user_id: TeacherReport(m) for m in members}
-    for row in course_rows:
-        if row["user_id"] in reports:
-            reports[row["user_id"]].courses.append(row)
-    for row in event_rows:
-        if row["user_id"] in reports:
-            reports[row["user_id"]].registrations.append(row)
-    teachers = list(reports.values())
-    pending = list(Invitation.objects.filter(organization=organization, accepted_at__isnull=True))
+    teachers = _teacher_reports(members)
+    pending = list(
+        Invitation.objects.filter(organization=organization, accepted_at__isnull=True, revoked_at__isnull=True)
+    )
     licenses = list(organization.licenses.all())
     return {
         "organization": organization,
@@ -156,43 +186,85 @@ def organization_report(*, organization: Organization) -> dict:
     }
 
 
-def organization_export_rows(*, organization: Organization) -> list[list]:
-    """One row per teacher and activity, for the leader's CSV."""
-    report = organization_report(organization=organization)
-    rows = [
-        ["Teacher", "E-mail", "Role", "Seat", "Activity", "Title", "Progress %", "Started", "Completed", "PD hours"]
-    ]
-    for t in report["teachers"]:
+def organization_member(*, organization_id: int, user_id: int) -> OrganizationMember | None:
+    """This person's place in this organization (None when she has none there)."""
+    return (
+        OrganizationMember.objects.filter(organization_id=organization_id, user_id=user_id)
+        .select_related("user", "organization")
+        .first()
+    )
+
+
+def teacher_report(*, member: OrganizationMember) -> TeacherReport:
+    """One teacher's page for her leader: courses with progress, workshops, hours and last activity."""
+    return _teacher_reports([member])[0]
+
+
+EXPORT_HEADER = [
+    "Teacher",
+    "E-mail",
+    "Role",
+    "Seat",
+    "Last active",
+    "Activity",
+    "Title",
+    "Status",
+    "Progress %",
+    "Started",
+    "Completed",
+    "PD hours",
+]
+
+
+def organization_export_rows(*, organization: Organization, zone) -> list[list]:
+    """The leader's CSV: one header row, then one row per teacher and activity (a teacher with none gets one row).
+
+    Each column holds what its heading says: Status the course's or registration's status in words, Started when
+    the course was begun or the workshop starts, Completed when the course was completed or the attended workshop
+    ended (blank otherwise); every time in the leader's zone with its abbreviation. core.reports.csv_response
+    keeps text a spreadsheet would run as a formula as plain text.
+    """
+
+    def stamp(value) -> str:
+        return stamp_text(value, zone) if value else ""
+
+    rows: list[list] = [list(EXPORT_HEADER)]
+    for t in organization_report(organization=organization)["teachers"]:
         person = [
             str(t.member.user),
             t.member.user.email,
             t.member.get_role_display(),
             "yes" if t.member.has_seat else "no",
+            stamp(t.last_active),
         ]
         if not t.courses and not t.registrations:
-            rows.append(person + ["", "", "", "", "", ""])
+            rows.append(person + [""] * (len(EXPORT_HEADER) - len(person)))
         for c in t.courses:
+            completed = c.get("completed_at")
             rows.append(
                 person
                 + [
                     "course",
                     c["course_title"],
+                    "Completed" if completed else "In progress",
                     c.get("percent", ""),
-                    c.get("enrolled_on") or "",
-                    c.get("completed_on") or "",
-                    c.get("pd_hours") or "",
+                    stamp(c.get("enrolled_at")),
+                    stamp(completed),
+                    c.get("pd_hours") if completed else "",
                 ]
             )
         for r in t.registrations:
+            attended = r.get("attended")
             rows.append(
                 person
                 + [
                     "workshop",
                     r["event_title"],
+                    r.get("status", ""),
                     "",
-                    r.get("starts") or "",
-                    "attended" if r.get("attended") else r.get("status", ""),
-                    (r.get("pd_hours") or "") if r.get("attended") else "",
+                    stamp(r.get("starts")),
+                    stamp(r.get("ends")) if attended else "",
+                    (r.get("pd_hours") or "") if attended else "",
                 ]
             )
     return rows

@@ -12,4 +12,5 @@ urlpatterns = [
     path("my-learning/transcript/pdf/", views.transcript_pdf, name="transcript_pdf"),
     path("district/<id:org_id>/", views.district_dashboard, name="district_dashboard"),
     path("district/<id:org_id>/export.csv", views.district_export, name="district_export"),
+    path("district/<id:org_id>/teachers/<id:user_id>/", views.district_teacher, name="district_teacher"),
 ]

@@ -5,14 +5,16 @@ Their URLs keep the `members:` names (aln_site/urls.py mounts learning/urls.py i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from core.reports import csv_response
+from core.timezones import zone_named
 from members import services as member_services
 from members import views as member_views
+from members.access import can_manage_invitations, can_view_district_teacher
 from members.forms import InviteForm
 
 from . import selectors
@@ -78,6 +80,7 @@ def district_dashboard(request, org_id):
         return redirect("members:district_dashboard", org_id=organization.pk)
     context = selectors.organization_report(organization=organization)
     context["form"] = form
+    context["may_manage_invitations"] = bool(can_manage_invitations(request.user, organization))
     return render(request, "learning/district_dashboard.html", context)
 
 
@@ -85,4 +88,20 @@ def district_dashboard(request, org_id):
 def district_export(request, org_id):
     organization = member_views.organization_for_leader(request, org_id)
     filename = f"district-{organization.pk}-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_response(filename, selectors.organization_export_rows(organization=organization))
+    rows = selectors.organization_export_rows(organization=organization, zone=zone_named(request.user.time_zone))
+    return csv_response(filename, rows)
+
+
+@login_required
+def district_teacher(request, org_id, user_id):
+    """One teacher's learning for her district's leaders; 404 for anyone else (another district learns nothing)."""
+    member = selectors.organization_member(organization_id=org_id, user_id=user_id)
+    if member is None or not can_view_district_teacher(request.user, member):
+        raise Http404
+    context = {
+        "organization": member.organization,
+        "member": member,
+        "report": selectors.teacher_report(member=member),
+        "zone": zone_named(request.user.time_zone),
+    }
+    return render(request, "learning/district_teacher.html", context)

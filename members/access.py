@@ -383,3 +383,27 @@ def can_view_organization(user, organization) -> Decision:
     if organization.pk in ent.leader_organization_ids or staff_can(user, StaffAction.ANY_DISTRICT):
         return ALLOW
     return Decision(False, Reason.FORBIDDEN, "Only this organization's leaders can see its dashboard.")
+
+
+def can_manage_invitations(user, organization) -> Decision:
+    """Sending a district's invitations again or withdrawing them: that district's leaders only.
+
+    Staff who may see every district read its dashboard; inviting on a district's behalf stays its leaders' act.
+    """
+    ent = entitlements_for(user)
+    if not ent.is_authenticated:
+        return _LOGIN
+    if organization.pk in ent.leader_organization_ids:
+        return ALLOW
+    return Decision(False, Reason.FORBIDDEN, "Only this organization's leaders can change its invitations.")
+
+
+def can_view_district_teacher(user, member) -> Decision:
+    """One teacher's page (courses, workshops, hours, last activity): her district's leaders, and staff who may
+    see every district. `member` is her OrganizationMember row, so a teacher of another district never matches."""
+    ent = entitlements_for(user)
+    if not ent.is_authenticated:
+        return _LOGIN
+    if member.organization_id in ent.leader_organization_ids or staff_can(user, StaffAction.ANY_DISTRICT):
+        return ALLOW
+    return Decision(False, Reason.FORBIDDEN, "Only this teacher's district leaders can see her learning.")

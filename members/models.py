@@ -392,6 +392,11 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Withdrawn by the leader: the link stays dead (inviting the address again makes a new token).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # How many times the e-mail was owed, and when last: a resend's purpose key and its rate limit.
+    send_count = models.PositiveIntegerField(default=1, editable=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created"]
@@ -402,7 +407,11 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None and self.accepted_at is None
 
 
 class InvitationImport(models.Model):

@@ -29,6 +29,7 @@ from .models import (
     TranscriptRecord,
     User,
 )
+from .rules import invitation_resend_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -475,27 +476,87 @@ def organization_member_remove(*, member: OrganizationMember) -> None:
 def invitation_create(
     *, organization: Organization, email: str, invited_by: User | None, email_key: str = ""
 ) -> Invitation:
-    """Invite a teacher by e-mail (again if asked: the same invitation is re-sent).
+    """Invite a teacher by e-mail. An address invited again gets the same link again, under the resend limit
+    (members.rules.invitation_resend_refusal), so the invite form cannot flood an inbox either.
 
     email_key: the e-mail's purpose; with it the invitation reaches the address once for that purpose.
+    A withdrawn invitation to the same address comes back to life with a new link; the old one stays dead.
     """
     email = email.strip().lower()
     with transaction.atomic():
-        invitation, _ = Invitation.objects.get_or_create(
-            organization=organization, email=email, defaults={"invited_by": invited_by}
+        invitation, created = Invitation.objects.select_for_update().get_or_create(
+            organization=organization, email=email, defaults={"invited_by": invited_by, "last_sent_at": timezone.now()}
         )
-        if invitation.is_pending:
-            url = settings.SITE_URL.rstrip("/") + reverse("members:invitation_accept", args=[invitation.token])
-            inviter = (invited_by.get_full_name() or invited_by.email) if invited_by else "Your district leader"
-            email_preferences.send_email(
-                to=email,
-                kind=email_preferences.TRANSACTIONAL,
-                template_prefix="members/email/invitation",
-                context={"organization": organization, "invited_by": invited_by, "accept_url": url},
-                because=f"You receive this because {inviter} invited you to join {organization.name} "
-                f"on the {settings.WAGTAIL_SITE_NAME}.",
-                key=email_key,
-            )
+        revived = invitation.is_revoked
+        if revived:
+            invitation.token = Invitation._meta.get_field("token").get_default()
+            invitation.revoked_at = None
+            invitation.invited_by = invited_by
+            invitation.send_count = 1
+            invitation.created = invitation.last_sent_at = timezone.now()
+            invitation.save()
+        if created or revived:
+            _invitation_email(invitation, key=email_key)
+        elif invitation.is_pending and not invitation_resend_refusal(invitation):
+            # The address typed again: a resend like the dashboard's button, under the same limit.
+            invitation.send_count += 1
+            invitation.last_sent_at = timezone.now()
+            invitation.save(update_fields=["send_count", "last_sent_at"])
+            _invitation_email(invitation, key=email_key or f"invitation:{invitation.pk}:send:{invitation.send_count}")
+    return invitation
+
+
+def _invitation_email(invitation: Invitation, *, key: str) -> None:
+    url = settings.SITE_URL.rstrip("/") + reverse("members:invitation_accept", args=[invitation.token])
+    invited_by, organization = invitation.invited_by, invitation.organization
+    inviter = (invited_by.get_full_name() or invited_by.email) if invited_by else "Your district leader"
+    email_preferences.send_email(
+        to=invitation.email,
+        kind=email_preferences.TRANSACTIONAL,
+        template_prefix="members/email/invitation",
+        context={"organization": organization, "invited_by": invited_by, "accept_url": url},
+        because=f"You receive this because {inviter} invited you to join {organization.name} "
+        f"on the {settings.WAGTAIL_SITE_NAME}.",
+        key=key,
+    )
+
+
+class InvitationError(Exception):
+    """A leader's action on an invitation that cannot be done; the message says why, for her."""
+
+
+def invitation_resend(*, invitation: Invitation, zone=None, now=None) -> Invitation:
+    """The leader sends a pending invitation again: the same link, one more e-mail, no more often than the rule
+    allows. Each send has its own purpose key (`invitation:<id>:send:<n>`), so a deliberate resend is delivered
+    while a retried request for the same send is not."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organization", "invited_by")
+            .get(pk=invitation.pk)
+        )
+        refusal = invitation_resend_refusal(invitation, now=now, zone=zone)
+        if refusal:
+            raise InvitationError(refusal)
+        invitation.send_count += 1
+        invitation.last_sent_at = now
+        invitation.save(update_fields=["send_count", "last_sent_at"])
+        _invitation_email(invitation, key=f"invitation:{invitation.pk}:send:{invitation.send_count}")
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """The leader withdraws a pending invitation: its link no longer gives a seat. Doing it twice changes nothing."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            f"{invitation.email} already accepted this invitation. Remove the teacher from the list instead."
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
     return invitation
 
 
@@ -531,7 +592,9 @@ def _import_skip_reason(job: InvitationImport, address: str, seen: set[str]) -> 
         return "This address is repeated earlier in the file."
     if OrganizationMember.objects.filter(organization_id=job.organization_id, user__email__iexact=address).exists():
         return "This teacher is already in your district."
-    earlier = Invitation.objects.filter(organization_id=job.organization_id, email=address.lower()).first()
+    earlier = Invitation.objects.filter(
+        organization_id=job.organization_id, email=address.lower(), revoked_at__isnull=True
+    ).first()
     if earlier is not None and earlier.accepted_at:
         return "This invitation was already accepted."
     if earlier is not None and earlier.created < job.created:
@@ -569,7 +632,7 @@ def invitation_import_process(*, job_id: int) -> InvitationImport | None:
                     else:
                         # An invitation made since the upload is this job's (its progress was lost): owed already.
                         if not Invitation.objects.filter(
-                            organization_id=job.organization_id, email=address.lower()
+                            organization_id=job.organization_id, email=address.lower(), revoked_at__isnull=True
                         ).exists():
                             invitation_create(
                                 organization=job.organization,
@@ -598,8 +661,16 @@ def invitation_matches_user(*, invitation: Invitation, user: User) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
 
 
+INVITATION_WITHDRAWN = (
+    "This invitation was withdrawn by your district leader, so its link no longer gives a seat. "
+    "Ask your district leader to invite you again if you still need one."
+)
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> OrganizationMember:
     """The signed-in teacher takes the invitation: she joins and a seat is consumed."""
+    if invitation.is_revoked:
+        raise SeatError(INVITATION_WITHDRAWN)
     if not invitation_matches_user(invitation=invitation, user=user):
         raise SeatError(
             "This invitation was sent to a different e-mail address. Sign in with the address it was sent to "
@@ -607,6 +678,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> OrganizationMemb
         )
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.is_revoked:
+            raise SeatError(INVITATION_WITHDRAWN)
         if invitation.accepted_at and invitation.accepted_by_id not in (None, user.pk):
             raise SeatError("This invitation has already been used. Ask your district leader for a new one.")
         member = organization_join(organization=invitation.organization, user=user)

@@ -26,5 +26,15 @@ urlpatterns = [
         views.district_member_remove,
         name="district_member_remove",
     ),
+    path(
+        "district/<id:org_id>/pending-invitations/<id:invitation_id>/resend/",
+        views.district_invitation_resend,
+        name="district_invitation_resend",
+    ),
+    path(
+        "district/<id:org_id>/pending-invitations/<id:invitation_id>/revoke/",
+        views.district_invitation_revoke,
+        name="district_invitation_revoke",
+    ),
     path("district/join/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

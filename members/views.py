@@ -14,10 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.params import parse_id, parse_int
+from core.timezones import zone_named
 
 from . import email_preferences as email_prefs
 from . import payments, selectors, services
-from .access import can_view_organization, entitlements_for
+from .access import can_manage_invitations, can_view_organization, entitlements_for
 from .forms import AccountDeleteForm, EmailPreferencesForm, ProfileForm
 from .models import Invitation, Membership, MembershipPlan, Order, Organization, OrganizationMember
 
@@ -216,11 +217,49 @@ def district_settings(request, org_id):
     return redirect("members:district_dashboard", org_id=organization.pk)
 
 
+def _invitation_led_by(request, org_id, invitation_id) -> Invitation:
+    """A pending or withdrawn invitation of a district this user leads; 404 for anyone else (they learn nothing)."""
+    organization = get_object_or_404(Organization, pk=org_id)
+    if not can_manage_invitations(request.user, organization):
+        raise Http404
+    return get_object_or_404(Invitation, pk=invitation_id, organization=organization)
+
+
+@login_required
+@require_POST
+def district_invitation_resend(request, org_id, invitation_id):
+    invitation = _invitation_led_by(request, org_id, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, zone=zone_named(request.user.time_zone))
+    except services.InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was sent again, with the same link.")
+    return redirect(reverse("members:district_dashboard", args=[org_id]) + "#pending")
+
+
+@login_required
+@require_POST
+def district_invitation_revoke(request, org_id, invitation_id):
+    invitation = _invitation_led_by(request, org_id, invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except services.InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is withdrawn: its link no longer works.")
+    return redirect(reverse("members:district_dashboard", args=[org_id]) + "#pending")
+
+
 def invitation_accept(request, token):
     """Join by invitation link: sign in or sign up first, then confirm to take a seat."""
     invitation = Invitation.objects.filter(token=token).select_related("organization").first()
     if invitation is None:
         return render(request, "members/invitation.html", {"invitation": None}, status=404)
+    if invitation.is_revoked:
+        # Gone for good, said plainly: the teacher knows whom to ask and nothing is consumed.
+        context = {"invitation": invitation, "withdrawn": services.INVITATION_WITHDRAWN}
+        return render(request, "members/invitation.html", context, status=410 if request.method == "POST" else 200)
     error = ""
     if request.method == "POST" and request.user.is_authenticated:
         try:

@@ -70,7 +70,7 @@ class InvitationViewSet(SnippetViewSet):
     model = Invitation
     icon = "mail"
     menu_label = "Invitations"
-    list_display = ["email", "organization", "created", "accepted_at"]
+    list_display = ["email", "organization", "created", "accepted_at", "revoked_at"]
     list_filter = ["organization"]
     search_fields = ["email"]
     panels = [FieldPanel("organization"), FieldPanel("email")]

@@ -378,6 +378,9 @@ STRIPE_RECONCILE_HOURS = env.int("STRIPE_RECONCILE_HOURS", default=48)
 # Bounded work per request: an invitation upload is at most this many rows and bytes.
 INVITE_CSV_MAX_ROWS = env.int("INVITE_CSV_MAX_ROWS", default=500)
 INVITE_CSV_MAX_BYTES = env.int("INVITE_CSV_MAX_BYTES", default=256 * 1024)
+# A leader may send a pending invitation again this long after the last time, and at most this many times in all.
+INVITATION_RESEND_MINUTES = env.int("INVITATION_RESEND_MINUTES", default=60)
+INVITATION_MAX_SENDS = env.int("INVITATION_MAX_SENDS", default=5)
 CURRENCY = "usd"
 
 # --- Security (production tightens these further) ---

@@ -14,6 +14,7 @@ from .outline import CourseOutline, LessonItem, ModuleItem, course_outline, less
 from .progress import (
     CourseProgress,
     dashboard_courses,
+    latest_learning_activity,
     organization_course_progress,
     progress_for_enrollments,
     transcript_courses,
@@ -36,6 +37,7 @@ __all__ = [
     "course_detail",
     "course_outline",
     "dashboard_courses",
+    "latest_learning_activity",
     "lesson_blocks",
     "lesson_course_and_outline",
     "lesson_ids_hidden_from",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -17,6 +17,7 @@ from ..models import (
     CoursePage,
     Enrollment,
     LessonCompletion,
+    ReflectionResponse,
 )
 from .outline import _relative_url, resume_target
 
@@ -180,7 +181,27 @@ def organization_course_progress(*, user_ids) -> list[dict]:
                 "percent": percent,
                 "enrolled_on": timezone.localdate(e.enrolled_at),
                 "completed_on": timezone.localdate(e.completed_at) if e.completed_at else None,
+                "enrolled_at": e.enrolled_at,
+                "completed_at": e.completed_at,
+                "last_activity_at": e.last_activity_at,
                 "pd_hours": e.course.pd_hours if e.completed_at else Decimal("0"),
             }
         )
     return rows
+
+
+def latest_learning_activity(*, user_ids) -> dict[int, object]:
+    """user id -> when she last completed a lesson or wrote a reflection; two queries for any number of people."""
+    user_ids = list(user_ids)
+    latest: dict[int, object] = {}
+    for model, field in ((LessonCompletion, "completed_at"), (ReflectionResponse, "updated_at")):
+        rows = (
+            model.objects.filter(user_id__in=user_ids)
+            .values("user_id")
+            .annotate(latest=Max(field))
+            .values_list("user_id", "latest")
+        )
+        for user_id, when in rows:
+            if when is not None and (user_id not in latest or when > latest[user_id]):
+                latest[user_id] = when
+    return latest

@@ -285,9 +285,11 @@ def test_leader_report_counts_attended_workshop_hours(client, district, home_pag
     client.force_login(leader)
     response = client.get(reverse("members:district_export", args=[org.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    workshops = {row[5]: row for row in rows[1:] if row[4] == "workshop"}
-    assert workshops["Fraction talks"][8] == "attended" and workshops["Fraction talks"][9] == "3.00"
-    assert workshops["Ratio routines"][9] == ""
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    workshops = {r["Title"]: r for r in records if r["Activity"] == "workshop"}
+    assert workshops["Fraction talks"]["Status"] == "Attended" and workshops["Fraction talks"]["PD hours"] == "3.00"
+    assert workshops["Fraction talks"]["Completed"]  # when the attended workshop ended
+    assert workshops["Ratio routines"]["PD hours"] == "" and workshops["Ratio routines"]["Completed"] == ""
 
 
 def test_leader_toggles_auto_join(client, district):
