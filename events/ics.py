@@ -36,21 +36,58 @@ def registration_uid(registration) -> str:
     return f"registration-{registration.pk}-workshop-{registration.event_id}@{_host()}"
 
 
+def session_uid(uid: str, session) -> str:
+    """Each session of a multi-day workshop is its own entry, with a UID that stays as long as the session does."""
+    if session.pk is None:
+        return uid
+    local, host = uid.split("@", 1)
+    return f"{local}-session-{session.pk}@{host}"
+
+
+def _session_summary(event, session, count: int, number: int) -> str:
+    if session.pk is None:
+        return event.title
+    return f"{event.title}: {session.title}" if session.title else f"{event.title} (session {number} of {count})"
+
+
 def _sequence(event) -> int:
     counter = event.counter
     return counter.schedule_sequence if counter else 0
 
 
+def _vevents(event, *, uid: str, **fields) -> list[icalendar.Event]:
+    """One VEVENT per session (one for a workshop without sessions); all share status and sequence."""
+    schedule = event.schedule
+    return [
+        _vevent(
+            event,
+            session,
+            uid=session_uid(uid, session),
+            summary=_session_summary(event, session, len(schedule), number),
+            **fields,
+        )
+        for number, session in enumerate(schedule, start=1)
+    ]
+
+
 def _vevent(
-    event, *, uid: str, description: str, url: str, status: str | None = None, sequence: int | None = None
+    event,
+    session,
+    *,
+    uid: str,
+    summary: str,
+    description: str,
+    url: str,
+    status: str | None = None,
+    sequence: int | None = None,
 ) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid)
-    vevent.add("summary", event.title)
+    vevent.add("summary", summary)
     vevent.add("dtstamp", timezone.now())
     # Times carry the workshop's own zone (TZID) so calendars show them right anywhere.
-    vevent.add("dtstart", event.local_start)
-    vevent.add("dtend", event.local_end)
+    vevent.add("dtstart", session.local_start)
+    vevent.add("dtend", session.local_end)
     vevent.add("sequence", _sequence(event) if sequence is None else sequence)
     vevent.add("location", event.location_text)
     vevent.add("url", url)
@@ -87,14 +124,14 @@ def _public_description(event) -> str:
 def event_calendar(event) -> bytes:
     """The public file for one workshop: place or page URL, never the meeting link."""
     url = absolute(event.url or "/")
-    vevent = _vevent(event, uid=event_uid(event), description=_public_description(event) + f"\n\n{url}", url=url)
-    return _calendar(event.title, [vevent])
+    vevents = _vevents(event, uid=event_uid(event), description=_public_description(event) + f"\n\n{url}", url=url)
+    return _calendar(event.title, vevents)
 
 
 def registration_calendar(registration) -> bytes:
     """A registrant's own file: the meeting link is in DESCRIPTION (and URL for virtual workshops).
 
-    One UID per registration for its whole life; STATUS follows the registration (CONFIRMED only for a
+    One UID per registration (per session, for a multi-day workshop) for its whole life; STATUS follows the registration (CONFIRMED only for a
     confirmed seat, TENTATIVE while waiting or unpaid), and a cancelled one is a METHOD:CANCEL with a
     higher SEQUENCE so the calendar removes the entry it holds.
     """
@@ -111,7 +148,7 @@ def registration_calendar(registration) -> bytes:
     lines.append(f"Your registration: {status.label}. {absolute(registration.get_absolute_url())}")
     lines.append(page_url)
     url = link if (link and event.format == "virtual") else page_url
-    vevent = _vevent(
+    vevents = _vevents(
         event,
         uid=registration_uid(registration),
         description="\n\n".join(lines),
@@ -120,7 +157,7 @@ def registration_calendar(registration) -> bytes:
         sequence=_sequence(event) + registration.calendar_sequence,
     )
     method = "CANCEL" if calendar_status == "CANCELLED" else "PUBLISH"
-    return _calendar(event.title, [vevent], method=method)
+    return _calendar(event.title, vevents, method=method)
 
 
 def feed_calendar(events) -> bytes:
@@ -128,7 +165,7 @@ def feed_calendar(events) -> bytes:
     vevents = []
     for event in events:
         url = absolute(event.url or "/")
-        vevents.append(_vevent(event, uid=event_uid(event), description=_public_description(event), url=url))
+        vevents.extend(_vevents(event, uid=event_uid(event), description=_public_description(event), url=url))
     return _calendar(f"{settings.WAGTAIL_SITE_NAME} workshops", vevents)
 
 

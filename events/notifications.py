@@ -22,6 +22,7 @@ def email_context(registration: Registration, *, extra: dict | None = None) -> d
         "registration": registration,
         "status": rules.registration_status_label(registration),
         "purchaser_time_text": event.viewer_time_text(registration.purchaser),
+        "schedule": event.schedule_for(registration.purchaser),
         "event": event,
         "event_url": absolute(event.url or "/"),
         "registration_url": absolute(registration.get_absolute_url()),

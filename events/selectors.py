@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -56,6 +56,7 @@ def upcoming_events(*, limit: int = 3) -> list[EventPage]:
         .public()
         .filter(end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
         .select_related("seat_counter")
+        .prefetch_related("sessions")
         .order_by("start")[:limit]
     )
 
@@ -69,7 +70,7 @@ def dashboard_registrations(*, user) -> list[Registration]:
             _user_registration_q(user), status__in=Registration.ACTIVE, event__end__gt=timezone.now()
         )
         .select_related("event", "event__seat_counter")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees", "event__sessions")
         .distinct()
         .order_by("event__start", "id")
     )
@@ -86,6 +87,7 @@ def _decorate(registration: Registration, *, user=None) -> Registration:
     # The one wording of the status (rules.registration_status_label) and the times as this person reads them.
     registration.status_info = rules.registration_status_label(registration)
     registration.viewer_time_text = event.viewer_time_text(user)
+    registration.schedule = event.schedule_for(user)
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
     registration.join_url = rules.meeting_link_for(registration)
     registration.join_url_available = bool(registration.join_url)
@@ -103,6 +105,7 @@ def transcript_events(*, user) -> list[dict]:
         Attendee.objects.filter(Q(user=user) | Q(email__iexact=user.email), checked_in_at__isnull=False)
         .exclude(registration__status=Registration.Status.WAITLISTED)
         .select_related("registration__event")
+        .prefetch_related("registration__event__sessions")
         .order_by("registration__event__start")
     )
     rows, seen = [], set()
@@ -112,7 +115,7 @@ def transcript_events(*, user) -> list[dict]:
             continue
         seen.add(event.pk)
         rows.append(
-            {"title": event.title, "attended_on": event.local_start.date(), "pd_hours": Decimal(event.pd_hours)}
+            {"title": event.title, "attended_on": event.local_start.date(), "pd_hours": event.credited_pd_hours}
         )
     return rows
 
@@ -124,6 +127,7 @@ def organization_registrations(*, user_ids) -> list[dict]:
     attendees = (
         Attendee.objects.filter(Q(user_id__in=user_ids) | Q(email__in=list(emails)))
         .select_related("registration__event")
+        .prefetch_related("registration__event__sessions")
         .order_by("registration__event__start")
     )
     rows = []
@@ -137,7 +141,7 @@ def organization_registrations(*, user_ids) -> list[dict]:
                 "status": rules.registration_status_label(registration, attended=attendee.attended).label,
                 "attended": attendee.attended,
                 # Attended workshops count toward PD hours, as on the teacher's own transcript.
-                "pd_hours": Decimal(registration.event.pd_hours) if attendee.attended else Decimal("0"),
+                "pd_hours": registration.event.credited_pd_hours if attendee.attended else Decimal("0"),
             }
         )
     return rows
@@ -180,7 +184,7 @@ def event_index_listing(*, index_page, params) -> dict:
     if month_parts:
         events = events.filter(start__year=month_parts[0], start__month=month_parts[1])
     listing = run_listing(
-        base=events.select_related("seat_counter"),
+        base=events.select_related("seat_counter").prefetch_related("sessions"),
         params=params,
         facets=EVENT_FACETS,
         sorts=EVENT_SORTS,
@@ -227,6 +231,7 @@ class EventDetail:
     google_url: str
     outlook_url: str
     viewer_time_text: str = ""
+    schedule: list = field(default_factory=list)
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
@@ -258,13 +263,14 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
         google_url=google_calendar_url(event),
         outlook_url=outlook_calendar_url(event),
         viewer_time_text=event.viewer_time_text(user),
+        schedule=event.schedule_for(user),
     )
 
 
 def registration_for_owner(*, user, pk: int) -> Registration | None:
     """A registration its buyer (or staff with the registrations permission) may manage."""
     qs = Registration.objects.select_related("event", "event__seat_counter", "order", "purchaser").prefetch_related(
-        "attendees"
+        "attendees", "event__sessions"
     )
     if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(purchaser=user)

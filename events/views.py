@@ -138,6 +138,7 @@ def _register_context(request, event, form, formset, rows):
         "formset": formset,
         "rows": rows,
         "seat_price": rules.price_for(request.user, event),
+        "schedule": event.schedule_for(request.user),
         "detail": None,
     }
 
