@@ -60,6 +60,24 @@ def registration_notify(registration: Registration, kind: str, *, extra: dict | 
         )
 
 
+def invoice_send(registration: Registration, kind: str = "issued") -> None:
+    """The business office pays from the invoice itself: its PDF goes to the billing contact once when it is
+    issued, and once more marked PAID when staff record the payment (kind "issued" or "paid")."""
+    from .pdf import invoice_pdf
+
+    if not (registration.billing_email and registration.invoice_number):
+        return
+    number = registration.invoice_number
+    send_templated_email(
+        to=[registration.billing_email.lower()],
+        template_prefix=f"events/email/invoice_{kind}",
+        # The office pays; the meeting link is for the people on the seats.
+        context={**email_context(registration), "virtual_link": "", "virtual_instructions": ""},
+        attachments=[(f"{number}.pdf", invoice_pdf(registration), "application/pdf")],
+        key=f"invoice-{kind}:{number}",
+    )
+
+
 def _confirmation_key(registration: Registration) -> str:
     """One confirmation e-mail per recipient for each time the seat was confirmed."""
     confirmed_at = int(registration.confirmed_at.timestamp()) if registration.confirmed_at else 0
