@@ -169,12 +169,27 @@ def feed_calendar(events) -> bytes:
     return _calendar(f"{settings.WAGTAIL_SITE_NAME} workshops", vevents)
 
 
-def google_calendar_url(event) -> str:
-    """Google's "add event" template link, public details only."""
-    dates = f"{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{event.end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+def session_calendar_links(event) -> list[tuple[str, str, str]]:
+    """(label, Google link, Outlook link) for each session of a multi-day workshop: those services add one
+    entry per link, so each day gets its own rather than one entry across the nights."""
+    schedule = event.schedule
+    return [
+        (
+            session.title or f"Session {number}",
+            google_calendar_url(event, session=session),
+            outlook_calendar_url(event, session=session),
+        )
+        for number, session in enumerate(schedule, start=1)
+    ]
+
+
+def google_calendar_url(event, *, session=None) -> str:
+    """Google's "add event" template link, public details only (one session's times when given)."""
+    start, end = (session.start, session.end) if session else (event.start, event.end)
+    dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     params = {
         "action": "TEMPLATE",
-        "text": event.title,
+        "text": _link_title(event, session),
         "dates": dates,
         "ctz": event.timezone,
         "details": f"{event.summary}\n\n{absolute(event.url or '/')}",
@@ -183,15 +198,20 @@ def google_calendar_url(event) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
-def outlook_calendar_url(event) -> str:
-    """Outlook on the web's compose link, public details only."""
+def outlook_calendar_url(event, *, session=None) -> str:
+    """Outlook on the web's compose link, public details only (one session's times when given)."""
+    start, end = (session.start, session.end) if session else (event.start, event.end)
     params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": event.title,
-        "startdt": event.start.isoformat(),
-        "enddt": event.end.isoformat(),
+        "subject": _link_title(event, session),
+        "startdt": start.isoformat(),
+        "enddt": end.isoformat(),
         "body": f"{event.summary}\n\n{absolute(event.url or '/')}",
         "location": event.location_text,
     }
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(params)
+
+
+def _link_title(event, session) -> str:
+    return f"{event.title}: {session.title}" if session is not None and session.title else event.title

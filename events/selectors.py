@@ -231,11 +231,12 @@ class EventDetail:
     google_url: str
     outlook_url: str
     viewer_time_text: str = ""
+    session_calendar_links: list = field(default_factory=list)
     schedule: list = field(default_factory=list)
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
-    from .ics import google_calendar_url, outlook_calendar_url
+    from .ics import google_calendar_url, outlook_calendar_url, session_calendar_links
 
     counter = event.counter
     seats_free = counter.seats_free if counter else event.capacity
@@ -264,6 +265,7 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
         outlook_url=outlook_calendar_url(event),
         viewer_time_text=event.viewer_time_text(user),
         schedule=event.schedule_for(user),
+        session_calendar_links=session_calendar_links(event) if event.has_sessions else [],
     )
 
 

@@ -160,6 +160,7 @@ def registration_detail(request, pk: int):
             "can_edit_attendees": registration.is_active and not event.has_started,
             "google_url": ics.google_calendar_url(event),
             "outlook_url": ics.outlook_calendar_url(event),
+            "session_calendar_links": ics.session_calendar_links(event) if event.has_sessions else [],
         },
     )
 

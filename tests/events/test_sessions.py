@@ -194,6 +194,23 @@ def test_one_vevent_per_session_with_stable_uids(institute, user):
     assert {e.status.value for e in mine} == {"CONFIRMED"}
 
 
+def test_google_and_outlook_links_add_each_session_not_one_entry_across_the_nights(client, institute, user):
+    from urllib.parse import parse_qs, urlsplit
+
+    [(label, google, outlook), (_, google_two, _)] = ics.session_calendar_links(institute)
+    assert label == "Day 1: proportional reasoning"
+    assert parse_qs(urlsplit(google).query)["dates"] == ["20270112T160000Z/20270112T220000Z"]
+    assert parse_qs(urlsplit(google_two).query)["dates"] == ["20270113T160000Z/20270113T220000Z"]
+    assert datetime.fromisoformat(parse_qs(urlsplit(outlook).query)["enddt"][0]) == at(12, 15)
+    client.force_login(user)
+    page = client.get(institute.url).content.decode()
+    assert "Add Day 2: the modified workshop to Google Calendar" in page
+    registration = services.registration_create(event=institute, purchaser=user)
+    assert (
+        "Add Day 1: proportional reasoning to Outlook" in client.get(registration.get_absolute_url()).content.decode()
+    )
+
+
 def test_cancelling_cancels_every_session_with_a_higher_sequence(institute, user, committed):
     registration = services.registration_create(event=institute, purchaser=user)
     _, before = vevents(ics.registration_calendar(registration))
