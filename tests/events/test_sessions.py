@@ -254,6 +254,13 @@ def test_check_in_is_open_on_every_sessions_day(institute, user, staff):
     assert attendee.checked_in_at == at(13, 9)
 
 
+def test_the_sign_in_sheet_lists_the_days_and_the_sessions_hours(client, institute, staff):
+    client.force_login(staff)
+    sheet = client.get(reverse("events_admin:sign_in_sheet", args=[institute.pk])).content.decode()
+    assert "Day 2: the modified workshop: Wednesday, January 13, 2027, 9:00 AM to 3:00 PM MST" in sheet
+    assert "12 PD hours" in sheet
+
+
 def test_a_day_between_sessions_needs_the_staff_note(make_event):
     event = make_event(timezone="America/Denver", start=at(12, 9), end=at(14, 15), format="virtual")
     EventSessionFactory(event=event, start=at(12, 9), end=at(12, 15))
