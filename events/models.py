@@ -391,11 +391,16 @@ class EventPage(Page):
     def schedule(self) -> list[EventSession]:
         """The sessions in time order; without any, one unsaved session standing for the page's own times."""
         sessions = sorted(self.sessions.all(), key=lambda session: (session.start, session.pk or 0))
-        return sessions or [EventSession(event=self, start=self.start, end=self.end)]
+        if sessions:
+            return sessions
+        stand_in = EventSession(event=self, start=self.start, end=self.end)
+        stand_in.stands_for_page = True
+        return [stand_in]
 
     @property
     def has_sessions(self) -> bool:
-        return self.schedule[0].pk is not None
+        """Staff gave sessions (saved, or still in the editor's preview)."""
+        return not getattr(self.schedule[0], "stands_for_page", False)
 
     @property
     def sessions_signature(self) -> str:

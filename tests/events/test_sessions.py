@@ -293,3 +293,14 @@ def test_the_demo_institute_has_two_days(event_index):
     first, second = institute.schedule
     assert second.local_start.date() - first.local_start.date() == timedelta(days=1)
     assert len({s.pk for s in institute.schedule}) == 2
+
+
+def test_the_editors_preview_lists_the_sessions_before_they_are_saved(client, staff, make_event):
+    event = make_event(title="Winter institute", timezone="America/Denver", start=at(12, 9), end=at(13, 15))
+    client.force_login(staff)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[event.pk])
+    data = _page_data(slug=event.slug)
+    assert client.post(url, data).json() == {"is_valid": True, "is_available": True}
+    html = client.get(url).content.decode()
+    assert "Day 2" in html and "Wednesday, January 13, 2027, 9:00 AM to 3:00 PM MST" in html
+    assert not EventSession.objects.exists()
