@@ -1,7 +1,8 @@
 """Demo workshops: upcoming free, paid and invoice-able ones in every format, one full with a waitlist,
 and past ones with recordings. Registrations are written as rows (no e-mails) and the seat counters recounted.
 
-The workshops are in demo/workshops.json: `days` from today at `hour` in the workshop's zone, lasting `hours`.
+The workshops are in demo/workshops.json: `days` from today at `hour` in the workshop's zone, lasting `hours`;
+the summer institute also has a session per day.
 """
 
 from datetime import timedelta
@@ -34,7 +35,7 @@ def _concepts(pairs):
 
 
 def _workshop(index, spec) -> EventPage:
-    from .factories import EventPageFactory
+    from .factories import EventPageFactory, EventSessionFactory
 
     existing = EventPage.objects.filter(slug=spec["slug"]).first()
     if existing:
@@ -46,12 +47,13 @@ def _workshop(index, spec) -> EventPage:
     spec = dict(spec)
     spec["concepts"] = _concepts(spec.get("concepts", []))
     days, hour, hours = spec.pop("days"), spec.pop("hour"), spec.pop("hours")
+    sessions = spec.pop("sessions", [])
     start = _at(days, hour, spec["timezone"])
     for key in ("price", "member_price", "pd_hours"):
         if key in spec:
             spec[key] = Decimal(spec[key])
     is_virtual = spec["format"] in (EventFormat.VIRTUAL, EventFormat.HYBRID)
-    return EventPageFactory(
+    event = EventPageFactory(
         parent=index,
         start=start,
         end=start + timedelta(hours=hours),
@@ -60,6 +62,16 @@ def _workshop(index, spec) -> EventPage:
         body=[(block["type"], block["value"]) for block in spec.pop("body", [])],
         **spec,
     )
+    # A multi-day institute: one session per day, `day` days after the first, at `hour` for `hours`.
+    for session in sessions:
+        session_start = _at(days + session["day"], session["hour"], spec["timezone"])
+        EventSessionFactory(
+            event=event,
+            title=session["title"],
+            start=session_start,
+            end=session_start + timedelta(hours=session["hours"]),
+        )
+    return event
 
 
 def _register(event, purchaser, *, attendees=None, status=Registration.Status.CONFIRMED, **fields) -> Registration:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from home.factories import PageFactory
 
-from .models import Attendee, EventFormat, EventIndexPage, EventPage, Registration, ReminderSent
+from .models import Attendee, EventFormat, EventIndexPage, EventPage, EventSession, Registration, ReminderSent
 
 
 class EventIndexPageFactory(PageFactory):
@@ -83,3 +83,15 @@ class ReminderSentFactory(factory.django.DjangoModelFactory):
 
     attendee = factory.SubFactory(AttendeeFactory)
     kind = ReminderSent.Kind.WEEK
+
+
+class EventSessionFactory(factory.django.DjangoModelFactory):
+    """One session of a workshop: by default its first day's own times."""
+
+    class Meta:
+        model = EventSession
+
+    event = factory.SubFactory(EventPageFactory)
+    title = factory.Sequence(lambda n: f"Day {n + 1}")
+    start = factory.LazyAttribute(lambda o: o.event.start)
+    end = factory.LazyAttribute(lambda o: o.event.start + timedelta(hours=2))

@@ -36,21 +36,58 @@ def registration_uid(registration) -> str:
     return f"registration-{registration.pk}-workshop-{registration.event_id}@{_host()}"
 
 
+def session_uid(uid: str, session) -> str:
+    """Each session of a multi-day workshop is its own entry, with a UID that stays as long as the session does."""
+    if session.pk is None:
+        return uid
+    local, host = uid.split("@", 1)
+    return f"{local}-session-{session.pk}@{host}"
+
+
+def _session_summary(event, session, count: int, number: int) -> str:
+    if session.pk is None:
+        return event.title
+    return f"{event.title}: {session.title}" if session.title else f"{event.title} (session {number} of {count})"
+
+
 def _sequence(event) -> int:
     counter = event.counter
     return counter.schedule_sequence if counter else 0
 
 
+def _vevents(event, *, uid: str, **fields) -> list[icalendar.Event]:
+    """One VEVENT per session (one for a workshop without sessions); all share status and sequence."""
+    schedule = event.schedule
+    return [
+        _vevent(
+            event,
+            session,
+            uid=session_uid(uid, session),
+            summary=_session_summary(event, session, len(schedule), number),
+            **fields,
+        )
+        for number, session in enumerate(schedule, start=1)
+    ]
+
+
 def _vevent(
-    event, *, uid: str, description: str, url: str, status: str | None = None, sequence: int | None = None
+    event,
+    session,
+    *,
+    uid: str,
+    summary: str,
+    description: str,
+    url: str,
+    status: str | None = None,
+    sequence: int | None = None,
 ) -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", uid)
-    vevent.add("summary", event.title)
+    vevent.add("summary", summary)
     vevent.add("dtstamp", timezone.now())
     # Times carry the workshop's own zone (TZID) so calendars show them right anywhere.
-    vevent.add("dtstart", event.local_start)
-    vevent.add("dtend", event.local_end)
+    vevent.add("dtstart", session.local_start)
+    vevent.add("dtend", session.local_end)
     vevent.add("sequence", _sequence(event) if sequence is None else sequence)
     vevent.add("location", event.location_text)
     vevent.add("url", url)
@@ -87,14 +124,14 @@ def _public_description(event) -> str:
 def event_calendar(event) -> bytes:
     """The public file for one workshop: place or page URL, never the meeting link."""
     url = absolute(event.url or "/")
-    vevent = _vevent(event, uid=event_uid(event), description=_public_description(event) + f"\n\n{url}", url=url)
-    return _calendar(event.title, [vevent])
+    vevents = _vevents(event, uid=event_uid(event), description=_public_description(event) + f"\n\n{url}", url=url)
+    return _calendar(event.title, vevents)
 
 
 def registration_calendar(registration) -> bytes:
     """A registrant's own file: the meeting link is in DESCRIPTION (and URL for virtual workshops).
 
-    One UID per registration for its whole life; STATUS follows the registration (CONFIRMED only for a
+    One UID per registration (per session, for a multi-day workshop) for its whole life; STATUS follows the registration (CONFIRMED only for a
     confirmed seat, TENTATIVE while waiting or unpaid), and a cancelled one is a METHOD:CANCEL with a
     higher SEQUENCE so the calendar removes the entry it holds.
     """
@@ -111,7 +148,7 @@ def registration_calendar(registration) -> bytes:
     lines.append(f"Your registration: {status.label}. {absolute(registration.get_absolute_url())}")
     lines.append(page_url)
     url = link if (link and event.format == "virtual") else page_url
-    vevent = _vevent(
+    vevents = _vevents(
         event,
         uid=registration_uid(registration),
         description="\n\n".join(lines),
@@ -120,7 +157,7 @@ def registration_calendar(registration) -> bytes:
         sequence=_sequence(event) + registration.calendar_sequence,
     )
     method = "CANCEL" if calendar_status == "CANCELLED" else "PUBLISH"
-    return _calendar(event.title, [vevent], method=method)
+    return _calendar(event.title, vevents, method=method)
 
 
 def feed_calendar(events) -> bytes:
@@ -128,16 +165,31 @@ def feed_calendar(events) -> bytes:
     vevents = []
     for event in events:
         url = absolute(event.url or "/")
-        vevents.append(_vevent(event, uid=event_uid(event), description=_public_description(event), url=url))
+        vevents.extend(_vevents(event, uid=event_uid(event), description=_public_description(event), url=url))
     return _calendar(f"{settings.WAGTAIL_SITE_NAME} workshops", vevents)
 
 
-def google_calendar_url(event) -> str:
-    """Google's "add event" template link, public details only."""
-    dates = f"{event.start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{event.end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+def session_calendar_links(event) -> list[tuple[str, str, str]]:
+    """(label, Google link, Outlook link) for each session of a multi-day workshop: those services add one
+    entry per link, so each day gets its own rather than one entry across the nights."""
+    schedule = event.schedule
+    return [
+        (
+            session.title or f"Session {number}",
+            google_calendar_url(event, session=session),
+            outlook_calendar_url(event, session=session),
+        )
+        for number, session in enumerate(schedule, start=1)
+    ]
+
+
+def google_calendar_url(event, *, session=None) -> str:
+    """Google's "add event" template link, public details only (one session's times when given)."""
+    start, end = (session.start, session.end) if session else (event.start, event.end)
+    dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     params = {
         "action": "TEMPLATE",
-        "text": event.title,
+        "text": _link_title(event, session),
         "dates": dates,
         "ctz": event.timezone,
         "details": f"{event.summary}\n\n{absolute(event.url or '/')}",
@@ -146,15 +198,20 @@ def google_calendar_url(event) -> str:
     return "https://calendar.google.com/calendar/render?" + urlencode(params)
 
 
-def outlook_calendar_url(event) -> str:
-    """Outlook on the web's compose link, public details only."""
+def outlook_calendar_url(event, *, session=None) -> str:
+    """Outlook on the web's compose link, public details only (one session's times when given)."""
+    start, end = (session.start, session.end) if session else (event.start, event.end)
     params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": event.title,
-        "startdt": event.start.isoformat(),
-        "enddt": event.end.isoformat(),
+        "subject": _link_title(event, session),
+        "startdt": start.isoformat(),
+        "enddt": end.isoformat(),
         "body": f"{event.summary}\n\n{absolute(event.url or '/')}",
         "location": event.location_text,
     }
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(params)
+
+
+def _link_title(event, session) -> str:
+    return f"{event.title}: {session.title}" if session is not None and session.title else event.title

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,11 +14,12 @@ from django.db.models import F, Q
 from django.forms import CheckboxSelectMultiple
 from django.utils import timezone
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     PageChooserPanel,
@@ -25,7 +27,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.search import search_vector_column
@@ -90,11 +92,14 @@ class EventPageForm(WagtailAdminPageForm):
         instance = self.instance
         if instance and instance.pk and instance.timezone:
             zone = zoneinfo.ZoneInfo(instance.timezone)
-            for name in ("start", "end"):
-                value = getattr(instance, name)
-                if value is not None and name in self.fields:
-                    # A naive value is shown as typed, so the editor sees the workshop's local time.
-                    self.initial[name] = timezone.make_naive(value, zone)
+            # A naive value is shown as typed, so the editor sees the workshop's local time.
+            _show_in_zone(self, zone)
+            for session_form in self._session_forms():
+                _show_in_zone(session_form, zone)
+
+    def _session_forms(self) -> list:
+        formset = getattr(self, "formsets", {}).get("sessions")
+        return list(formset.forms) if formset is not None else []
 
     def clean(self):
         cleaned = super().clean()
@@ -104,15 +109,61 @@ class EventPageForm(WagtailAdminPageForm):
                 zone = zoneinfo.ZoneInfo(zone_name)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 return cleaned
-            current = timezone.get_current_timezone()
-            for name in ("start", "end"):
-                value = cleaned.get(name)
-                if value is not None:
-                    cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), zone)
+            _read_in_zone(cleaned, zone)
+            self._clean_sessions(zone, cleaned.get("start"), cleaned.get("end"))
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end <= start:
             self.add_error("end", "The workshop must end after it starts.")
         return cleaned
+
+    def _clean_sessions(self, zone, start, end) -> None:
+        """Sessions are typed in the workshop's zone, lie inside its start..end, end after they start, never overlap."""
+        formset = self.formsets.get("sessions")
+        if formset is None:
+            return
+        formset.is_valid()  # clean the rows now, so they can be read and checked against the page's times
+        kept = []
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if formset.can_delete and data.get("DELETE"):
+                continue
+            if data.get("start") is None or data.get("end") is None:
+                continue
+            _read_in_zone(data, zone)
+            form.instance.start, form.instance.end = data["start"], data["end"]
+            if data["end"] <= data["start"]:
+                form.add_error("end", "The session must end after it starts.")
+                continue
+            if start and end and not (start <= data["start"] and data["end"] <= end):
+                form.add_error(
+                    "start",
+                    "The session must be inside the workshop's start and end; change those first to widen them.",
+                )
+                continue
+            kept.append(form)
+        kept.sort(key=lambda form: form.cleaned_data["start"])
+        for earlier, later in zip(kept, kept[1:], strict=False):
+            if later.cleaned_data["start"] < earlier.cleaned_data["end"]:
+                title = earlier.cleaned_data.get("title") or "another session"
+                later.add_error("start", f"This session overlaps “{title}”: sessions cannot overlap.")
+        if any(form.errors for form in formset.forms):
+            self.add_error(None, "Please correct the sessions marked below.")
+
+
+def _show_in_zone(form, zone) -> None:
+    for name in ("start", "end"):
+        value = getattr(form.instance, name, None)
+        if value is not None and name in form.fields:
+            form.initial[name] = timezone.make_naive(value, zone)
+
+
+def _read_in_zone(cleaned: dict, zone) -> None:
+    """The typed wall clock was read in the editor's zone: read it again in the workshop's."""
+    current = timezone.get_current_timezone()
+    for name in ("start", "end"):
+        value = cleaned.get(name)
+        if value is not None:
+            cleaned[name] = timezone.make_aware(timezone.make_naive(value, current), zone)
 
 
 class EventPage(Page):
@@ -165,7 +216,13 @@ class EventPage(Page):
         verbose_name="High Leverage Concepts",
         help_text="The concepts the workshop teaches: its hub pages list it while it is upcoming.",
     )
-    pd_hours = models.DecimalField("PD hours", max_digits=5, decimal_places=2, default=Decimal("0"))
+    pd_hours = models.DecimalField(
+        "PD hours",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="0 with sessions: the sum of the sessions' hours.",
+    )
 
     recording_video = models.URLField(blank=True, help_text="A YouTube or Vimeo link to the recording.")
     recording_document = models.ForeignKey(
@@ -210,6 +267,13 @@ class EventPage(Page):
                 FieldPanel("timezone"),
             ],
             heading="When",
+        ),
+        InlinePanel(
+            "sessions",
+            heading="Sessions",
+            label="Session",
+            help_text="For a workshop over several days: one session per day (or part of a day), in the workshop's "
+            "time zone, inside its start and end. Leave empty for a single session.",
         ),
         MultiFieldPanel(
             [
@@ -336,10 +400,43 @@ class EventPage(Page):
     @property
     def date_text(self) -> str:
         """E.g. "Tuesday, October 6, 2026", or a range for a multi-day institute, in the workshop's zone."""
-        start, end = self.local_start, self.local_end
-        if start.date() == end.date():
-            return f"{start:%A, %B} {start.day}, {start.year}"
-        return f"{start:%A, %B} {start.day} to {end:%A, %B} {end.day}, {end.year}"
+        return days_text(self.local_start, self.local_end)
+
+    # --- sessions: a multi-day workshop is its sessions; one without is one session, its own start to end ---
+    @cached_property
+    def schedule(self) -> list[EventSession]:
+        """The sessions in time order; without any, one unsaved session standing for the page's own times."""
+        sessions = sorted(self.sessions.all(), key=lambda session: (session.start, session.pk or 0))
+        if sessions:
+            return sessions
+        stand_in = EventSession(event=self, start=self.start, end=self.end)
+        stand_in.stands_for_page = True
+        return [stand_in]
+
+    @property
+    def has_sessions(self) -> bool:
+        """Staff gave sessions (saved, or still in the editor's preview)."""
+        return not getattr(self.schedule[0], "stands_for_page", False)
+
+    @property
+    def sessions_signature(self) -> str:
+        """The sessions' times as text, to notice when they move (empty without sessions)."""
+        if not self.has_sessions:
+            return ""
+        return "\n".join(
+            f"{s.start.astimezone(UTC):%Y-%m-%dT%H:%MZ}/{s.end.astimezone(UTC):%Y-%m-%dT%H:%MZ}" for s in self.schedule
+        )
+
+    def schedule_for(self, user) -> list[ScheduleLine]:
+        """Each session with its times in the viewer's own zone too (online workshops, as viewer_time_text)."""
+        return [ScheduleLine(session, session.viewer_time_text(user)) for session in self.schedule]
+
+    @property
+    def credited_pd_hours(self) -> Decimal:
+        """The PD hours attendance earns: the hours staff gave, or (given none) the sum of the sessions' hours."""
+        if self.pd_hours or not self.has_sessions:
+            return Decimal(self.pd_hours)
+        return sum((session.hours for session in self.schedule), Decimal("0"))
 
     @property
     def time_text(self) -> str:
@@ -358,17 +455,23 @@ class EventPage(Page):
 
     def viewer_time_text(self, user) -> str:
         """An online workshop's times in the viewer's own zone, when she set one that differs; else empty."""
+        return self.viewer_span_text(self.start, self.end, user)
+
+    def viewer_span_text(self, start, end, user) -> str:
         viewer_zone = getattr(user, "time_zone", "") if user is not None else ""
         if not (self.is_virtual and viewer_zone):
             return ""
         zone = zone_named(viewer_zone)
         if zone.key == self.zone.key:
             return ""
-        local = timezone.localtime(self.start, zone)
-        return f"{local:%a} {local.day} {local:%b}, {span_text(self.start, self.end, zone)} (your time)"
+        local = timezone.localtime(start, zone)
+        return f"{local:%a} {local.day} {local:%b}, {span_text(start, end, zone)} (your time)"
 
     @property
     def when_text(self) -> str:
+        """The date and times; a workshop of several sessions says its days and how many (each has its own times)."""
+        if len(self.schedule) > 1:
+            return f"{self.date_text}, in {len(self.schedule)} sessions"
         return f"{self.date_text}, {self.time_text}"
 
     @property
@@ -473,6 +576,68 @@ class EventPage(Page):
         return [page.specific for page in pages if page is not None and page.live]
 
 
+def days_text(start, end) -> str:
+    """ "Tuesday, October 6, 2026", or "Tuesday, October 6 to Wednesday, October 7, 2026", from local times."""
+    if start.date() == end.date():
+        return f"{start:%A, %B} {start.day}, {start.year}"
+    return f"{start:%A, %B} {start.day} to {end:%A, %B} {end.day}, {end.year}"
+
+
+class EventSession(Orderable):
+    """One day (or part of a day) of a multi-day workshop, with its own times in the workshop's zone.
+
+    Staff add sessions in the workshop's editor (under When); a workshop without any is one session.
+    """
+
+    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. Day 1: proportional reasoning")
+    start = models.DateTimeField(help_text="In the workshop's time zone.")
+    end = models.DateTimeField(help_text="In the workshop's time zone.")
+
+    panels = [FieldPanel("title"), FieldRowPanel([FieldPanel("start"), FieldPanel("end")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "session"
+
+    def __str__(self):
+        return self.title or self.when_text
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.event.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.event.zone)
+
+    @property
+    def date_text(self) -> str:
+        return days_text(self.local_start, self.local_end)
+
+    @property
+    def time_text(self) -> str:
+        return span_text(self.start, self.end, self.event.zone)
+
+    @property
+    def when_text(self) -> str:
+        return f"{self.date_text}, {self.time_text}"
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal((self.end - self.start).total_seconds()) / 3600).quantize(Decimal("0.01"))
+
+    def viewer_time_text(self, user) -> str:
+        return self.event.viewer_span_text(self.start, self.end, user)
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    """A session as one viewer reads it (templates cannot pass the viewer to a method)."""
+
+    session: EventSession
+    viewer_time_text: str = ""
+
+
 class EventCapacity(models.Model):
     """The seat counter of one workshop, taken by conditional updates; never edited by hand.
 
@@ -486,6 +651,8 @@ class EventCapacity(models.Model):
     announced_start = models.DateTimeField(null=True, blank=True)
     announced_end = models.DateTimeField(null=True, blank=True)
     announced_location = models.TextField(blank=True)
+    # The sessions' times last announced ("start/end" in UTC, one per line); empty for a workshop without sessions.
+    announced_sessions = models.TextField(blank=True)
     schedule_sequence = models.PositiveIntegerField(default=0, help_text="Calendar SEQUENCE: bumped on each change.")
     # Kept here, not on the page, so publishing an older revision cannot un-cancel the workshop.
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -22,6 +22,7 @@ def email_context(registration: Registration, *, extra: dict | None = None) -> d
         "registration": registration,
         "status": rules.registration_status_label(registration),
         "purchaser_time_text": event.viewer_time_text(registration.purchaser),
+        "schedule": event.schedule_for(registration.purchaser),
         "event": event,
         "event_url": absolute(event.url or "/"),
         "registration_url": absolute(registration.get_absolute_url()),
@@ -69,6 +70,28 @@ def because_registered(registration: Registration) -> str:
     if purchaser.district:
         who = f"{who} ({purchaser.district})"
     return f"You receive this because {who} registered you for “{registration.event.title}”."
+
+
+def invoice_send(registration: Registration, kind: str = "issued") -> None:
+    """The business office pays from the invoice itself: its PDF goes to the billing contact once when it is
+    issued, and once more marked PAID when staff record the payment (kind "issued" or "paid")."""
+    from .pdf import invoice_pdf
+
+    if not (registration.billing_email and registration.invoice_number):
+        return
+    number = registration.invoice_number
+    purchaser = registration.purchaser
+    who = purchaser.get_full_name() or purchaser.email
+    email_preferences.send_email(
+        to=registration.billing_email.lower(),
+        kind=email_preferences.TRANSACTIONAL,
+        template_prefix=f"events/email/invoice_{kind}",
+        # The office pays; the meeting link is for the people on the seats.
+        context={**email_context(registration), "virtual_link": "", "virtual_instructions": ""},
+        because=f"You receive this because {who} named you the billing contact for “{registration.event.title}”.",
+        attachments=[(f"{number}.pdf", invoice_pdf(registration), "application/pdf")],
+        key=f"invoice-{kind}:{number}",
+    )
 
 
 def _confirmation_key(registration: Registration) -> str:

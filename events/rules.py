@@ -6,6 +6,7 @@ Views, services, selectors, e-mails and calendar files ask here; templates get t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -104,7 +105,7 @@ def registration_status_label(
         # Iterating .all() uses the prefetched attendees in listings instead of a query each.
         attended = registration.status == S.CONFIRMED and any(a.checked_in_at for a in registration.attendees.all())
     if attended:
-        return RegistrationStatus("attended", "Attended", f"{event.pd_hours:g} PD hours", "CONFIRMED")
+        return RegistrationStatus("attended", "Attended", f"{event.credited_pd_hours:g} PD hours", "CONFIRMED")
     if registration.status == S.WAITLISTED:
         position = position or waitlist_position(registration)
         return RegistrationStatus(
@@ -143,22 +144,33 @@ def cancellation_payment_outcome(registration: Registration) -> str:
 
 
 # --- PD hours: attendance is recorded on the workshop's day(s), or afterwards by staff with a note ---
+def workshop_days(event) -> set:
+    """The dates, in the workshop's zone, its sessions fall on (a session past midnight counts both days)."""
+    days = set()
+    for session in event.schedule:
+        day, last = session.local_start.date(), session.local_end.date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
 def can_check_in(event, *, note: str = "", now=None) -> Decision:
-    """Check-in counts toward PD hours: allowed on the workshop's day(s) in its zone; before, never;
-    after, only with a note saying why it is recorded late (staff keep it with the check-in)."""
+    """Check-in counts toward PD hours: allowed on any of the workshop's session days in its zone; before the
+    first, never; on another day (after, or between sessions), only with a note saying why (kept with it)."""
     now = now or timezone.now()
     today = timezone.localtime(now, event.zone).date()
-    first, last = event.local_start.date(), event.local_end.date()
-    if today < first:
+    days = workshop_days(event)
+    if today < min(days):
         return Decision(
             False,
             Reason.FORBIDDEN,
             f"Check-in opens on the workshop's day, {event.date_text}: attendance cannot be recorded in advance.",
         )
-    if today > last and not note.strip():
-        return Decision(
-            False,
-            Reason.FORBIDDEN,
-            "The workshop is over: add a note saying why attendance is recorded afterwards.",
-        )
+    if today not in days and not note.strip():
+        if today > max(days):
+            message = "The workshop is over: add a note saying why attendance is recorded afterwards."
+        else:
+            message = "There is no session today: add a note saying why attendance is recorded on another day."
+        return Decision(False, Reason.FORBIDDEN, message)
     return ALLOW

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -57,6 +57,7 @@ def upcoming_events(*, limit: int = 3) -> list[EventPage]:
         .public()
         .filter(end__gt=timezone.now(), seat_counter__cancelled_at__isnull=True)
         .select_related("seat_counter")
+        .prefetch_related("sessions")
         .order_by("start")[:limit]
     )
 
@@ -70,7 +71,7 @@ def dashboard_registrations(*, user) -> list[Registration]:
             _user_registration_q(user), status__in=Registration.ACTIVE, event__end__gt=timezone.now()
         )
         .select_related("event", "event__seat_counter")
-        .prefetch_related("attendees")
+        .prefetch_related("attendees", "event__sessions")
         .distinct()
         .order_by("event__start", "id")
     )
@@ -87,6 +88,7 @@ def _decorate(registration: Registration, *, user=None) -> Registration:
     # The one wording of the status (rules.registration_status_label) and the times as this person reads them.
     registration.status_info = rules.registration_status_label(registration)
     registration.viewer_time_text = event.viewer_time_text(user)
+    registration.schedule = event.schedule_for(user)
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])
     registration.join_url = rules.meeting_link_for(registration)
     registration.join_url_available = bool(registration.join_url)
@@ -104,6 +106,7 @@ def transcript_events(*, user) -> list[dict]:
         Attendee.objects.filter(Q(user=user) | Q(email__iexact=user.email), checked_in_at__isnull=False)
         .exclude(registration__status=Registration.Status.WAITLISTED)
         .select_related("registration__event")
+        .prefetch_related("registration__event__sessions")
         .order_by("registration__event__start")
     )
     rows, seen = [], set()
@@ -113,7 +116,7 @@ def transcript_events(*, user) -> list[dict]:
             continue
         seen.add(event.pk)
         rows.append(
-            {"title": event.title, "attended_on": event.local_start.date(), "pd_hours": Decimal(event.pd_hours)}
+            {"title": event.title, "attended_on": event.local_start.date(), "pd_hours": event.credited_pd_hours}
         )
     return rows
 
@@ -138,6 +141,7 @@ def organization_registrations(*, user_ids) -> list[dict]:
         Attendee.objects.filter(Q(user_id__in=user_ids) | Q(email__in=list(emails)))
         .select_related("registration__event")
         .annotate(waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+        .prefetch_related("registration__event__sessions")
         .order_by("registration__event__start")
     )
     rows = []
@@ -156,7 +160,7 @@ def organization_registrations(*, user_ids) -> list[dict]:
                 "status": status.label,
                 "attended": attendee.attended,
                 # Attended workshops count toward PD hours, as on the teacher's own transcript.
-                "pd_hours": Decimal(registration.event.pd_hours) if attendee.attended else Decimal("0"),
+                "pd_hours": registration.event.credited_pd_hours if attendee.attended else Decimal("0"),
             }
         )
     return rows
@@ -199,7 +203,7 @@ def event_index_listing(*, index_page, params) -> dict:
     if month_parts:
         events = events.filter(start__year=month_parts[0], start__month=month_parts[1])
     listing = run_listing(
-        base=events.select_related("seat_counter"),
+        base=events.select_related("seat_counter").prefetch_related("sessions"),
         params=params,
         facets=EVENT_FACETS,
         sorts=EVENT_SORTS,
@@ -246,10 +250,12 @@ class EventDetail:
     google_url: str
     outlook_url: str
     viewer_time_text: str = ""
+    session_calendar_links: list = field(default_factory=list)
+    schedule: list = field(default_factory=list)
 
 
 def event_detail(*, event: EventPage, user) -> EventDetail:
-    from .ics import google_calendar_url, outlook_calendar_url
+    from .ics import google_calendar_url, outlook_calendar_url, session_calendar_links
 
     counter = event.counter
     seats_free = counter.seats_free if counter else event.capacity
@@ -277,13 +283,15 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
         google_url=google_calendar_url(event),
         outlook_url=outlook_calendar_url(event),
         viewer_time_text=event.viewer_time_text(user),
+        schedule=event.schedule_for(user),
+        session_calendar_links=session_calendar_links(event) if event.has_sessions else [],
     )
 
 
 def registration_for_owner(*, user, pk: int) -> Registration | None:
     """A registration its buyer (or staff with the registrations permission) may manage."""
     qs = Registration.objects.select_related("event", "event__seat_counter", "order", "purchaser").prefetch_related(
-        "attendees"
+        "attendees", "event__sessions"
     )
     if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
         qs = qs.filter(purchaser=user)

@@ -28,7 +28,7 @@ from members.services import order_create, order_mark_expired
 
 from . import rules
 from .models import Attendee, EventCapacity, EventPage, InvoiceSequence, Registration
-from .notifications import registration_notify
+from .notifications import invoice_send, registration_notify
 
 logger = logging.getLogger(__name__)
 
@@ -339,6 +339,8 @@ def _admit(registration: Registration, *, promoted: bool) -> None:
         registration.hold_expires_at = None
     registration.save()
     registration_notify(registration, "promoted" if promoted else "confirmed")
+    if method == Registration.PaymentMethod.INVOICE:
+        invoice_send(registration, "issued")
 
 
 def waitlist_promote(*, event: EventPage, newcomer_pk: int | None = None) -> list[Registration]:
@@ -593,6 +595,7 @@ def registration_mark_invoice_paid(*, registration: Registration, paid_on=None, 
         registration.invoice_payment_reference = reference.strip()[:100]
         registration.hold_expires_at = None
         registration.save()
+        invoice_send(registration, "paid")
     return registration
 
 

@@ -64,9 +64,20 @@ def event_change_announce(*, event: EventPage) -> bool:
     with transaction.atomic():
         seat_counter(event=event)
         counter = EventCapacity.objects.select_for_update().get(pk=event.pk)
-        now_values = (event.start, event.end, event.location_text)
-        before = (counter.announced_start, counter.announced_end, counter.announced_location)
-        counter.announced_start, counter.announced_end, counter.announced_location = now_values
+        # A session moved is a schedule change too, even when the workshop's first and last moments stay.
+        now_values = (event.start, event.end, event.location_text, event.sessions_signature)
+        before = (
+            counter.announced_start,
+            counter.announced_end,
+            counter.announced_location,
+            counter.announced_sessions,
+        )
+        (
+            counter.announced_start,
+            counter.announced_end,
+            counter.announced_location,
+            counter.announced_sessions,
+        ) = now_values
         if counter.announced_start is None or before == now_values:
             counter.save()
             return False

@@ -138,6 +138,7 @@ def _register_context(request, event, form, formset, rows):
         "formset": formset,
         "rows": rows,
         "seat_price": rules.price_for(request.user, event),
+        "schedule": event.schedule_for(request.user),
         "detail": None,
     }
 
@@ -159,6 +160,7 @@ def registration_detail(request, pk: int):
             "can_edit_attendees": registration.is_active and not event.has_started,
             "google_url": ics.google_calendar_url(event),
             "outlook_url": ics.outlook_calendar_url(event),
+            "session_calendar_links": ics.session_calendar_links(event) if event.has_sessions else [],
         },
     )
 

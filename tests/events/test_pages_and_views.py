@@ -28,7 +28,7 @@ class TestTree(WagtailPageTestCase):
         event = EventPageFactory(parent=index)
         self.assertPageIsRenderable(index)
         self.assertPageIsRenderable(event)
-        from wagtail.test.utils.form_data import nested_form_data, streamfield
+        from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
         post_data = nested_form_data(
             {
@@ -45,6 +45,7 @@ class TestTree(WagtailPageTestCase):
                 "pd_hours": "3",
                 "body": streamfield([]),
                 "recording_videos": streamfield([]),
+                "sessions": inline_formset([]),
             }
         )
         self.assertPageIsPreviewable(event, post_data=post_data)

@@ -323,8 +323,8 @@ def test_invoice_group_is_confirmed_with_invoice_due_and_a_seat_hold(make_event,
     assert registration.seats == 3 and registration.total_cents == 45000
     assert timedelta(days=13) < registration.hold_expires_at - timezone.now() <= timedelta(days=14)
     assert seats_taken(event) == 3
-    # The buyer and each attendee are told.
-    assert {m.to[0] for m in mail.outbox} == {user.email} | {p["email"] for p in group(3)}
+    # The buyer and each attendee are told; the billing contact receives the invoice.
+    assert {m.to[0] for m in mail.outbox} == {user.email, "ap@riverside.example.org"} | {p["email"] for p in group(3)}
 
     services.registration_mark_invoice_paid(registration=registration)
     registration.refresh_from_db()
