@@ -325,3 +325,19 @@ def test_production_settings_send_the_csp_header():
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "[true, [\"'self'\"]]", result.stderr
+
+
+def test_no_template_carries_an_inline_script_or_event_handler():
+    """CSP refuses inline scripts: a template with one would break silently in production."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for template in [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]:
+        if ".venv" in template.parts:
+            continue
+        text = template.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
+            offenders.append(str(template.relative_to(root)))
+    assert offenders == []
