@@ -649,6 +649,7 @@ def account_delete(*, user: User) -> None:
     """Delete what identifies the person; learning records stay only as anonymous counts."""
     from allauth.account.models import EmailAddress
 
+    signals.account_deleting.send(sender=User, user=user)
     EmailAddress.objects.filter(user=user).delete()
     for license_id in OrganizationMember.objects.filter(user=user).values_list("seat_license_id", flat=True):
         _seat_release(license_id)
@@ -670,6 +671,26 @@ def account_delete(*, user: User) -> None:
     user.save()
     user.groups.clear()
     refresh_entitlements(user)
+
+
+@transaction.atomic
+def organization_member_set_coach(*, member: OrganizationMember, is_coach: bool) -> OrganizationMember:
+    """A leader names a teacher her district's coach, or makes a coach a teacher again (leaders stay leaders)."""
+    member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
+    if member.role == OrganizationMember.OrgRole.LEADER:
+        return member
+    role = OrganizationMember.OrgRole.COACH if is_coach else OrganizationMember.OrgRole.TEACHER
+    if member.role != role:
+        member.role = role
+        member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def organization_set_student_work_retention(*, organization: Organization, days: int) -> Organization:
+    organization.student_work_retention_days = days
+    organization.save(update_fields=["student_work_retention_days"])
+    return organization
 
 
 @transaction.atomic
