@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
+from courses.models import Enrollment, LessonPage, ReflectionResponse
+from members.access import entitlements_for
 from resources.models import ResourcePage
 from taxonomy.models import HighLeverageConcept
 
@@ -157,8 +159,6 @@ def practice_resources_for(*, concept: HighLeverageConcept):
 
 def practice_lessons_for(*, user):
     """Lessons of the courses she is enrolled in."""
-    from courses.models import Enrollment, LessonPage
-
     paths = [e.course.path for e in Enrollment.objects.filter(user=user).select_related("course")]
     if not paths:
         return LessonPage.objects.none()
@@ -174,8 +174,6 @@ def cycle_types():
 
 def shared_cycles(*, user, grade_code: str = "", concept_id: int | None = None):
     """Finished cycles shared with the network, or with a district she belongs to; newest first."""
-    from members.access import entitlements_for
-
     org_ids = entitlements_for(user).organization_ids
     visible = Q(sharing=Cycle.Sharing.NETWORK) | Q(sharing=Cycle.Sharing.DISTRICT, organization_id__in=org_ids)
     cycles = Cycle.objects.filter(visible, finished_at__isnull=False).select_related(
@@ -218,8 +216,6 @@ def share_detail(*, share: Share) -> dict:
 
 
 def my_reflections(*, user):
-    from courses.models import ReflectionResponse
-
     return ReflectionResponse.objects.filter(user=user).select_related("lesson").order_by("-updated_at")
 
 
