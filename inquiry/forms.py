@@ -37,9 +37,6 @@ class UploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
 
-    def clean_files(self):
-        return self.files.getlist("files")
-
 
 class NotesForm(forms.ModelForm):
     class Meta:
