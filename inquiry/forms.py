@@ -11,11 +11,18 @@ class MultipleFileInput(forms.ClearableFileInput):
 class SortForm(forms.ModelForm):
     class Meta:
         model = Sort
-        fields = ["class_label", "concept", "probe"]
-        labels = {"concept": "High Leverage Concept", "probe": "Probe (optional)"}
+        fields = ["class_label", "concept", "probe", "is_group"]
+        labels = {
+            "concept": "High Leverage Concept",
+            "probe": "Probe (optional)",
+            "is_group": "Faculty-meeting sort: several teachers' work on one board",
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_run_group: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_run_group:
+            # Group sorts are a coach's tool for "Using Student Work" meetings.
+            del self.fields["is_group"]
         self.fields["concept"].queryset = concepts_for_choice()
         self.fields["concept"].label_from_instance = lambda c: f"Grade {c.grade.code}: {c.title}"
         self.fields["probe"].queryset = probes_for_choice()
@@ -30,12 +37,25 @@ class SortForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
+    contributor = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Whose class is this work from?",
+        help_text="On a faculty-meeting board each teacher may open the board her class's work is on.",
+    )
     files = forms.FileField(
         label="Photos or scans of student work",
         help_text="JPEG, PNG or PDF (each PDF page becomes a piece). No student names: in the work, or in the file "
         "name. Photo details such as place and time are removed when you upload.",
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+
+    def __init__(self, *args, contributors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contributors is None:
+            del self.fields["contributor"]
+        else:
+            self.fields["contributor"].queryset = contributors
 
 
 class NotesForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from courses.models import Enrollment, LessonPage, ReflectionResponse
 from members.access import entitlements_for
+from members.models import User
 from resources.models import ResourcePage
 from taxonomy.models import HighLeverageConcept
 
@@ -62,6 +63,15 @@ def sort_board(*, sort: Sort) -> Board:
     for pile in piles:
         pile.board_pieces = by_pile.get(pile.pk, [])
     return Board(sort=sort, piles=piles, unsorted=by_pile.get(None, []))
+
+
+def group_contributors(*, sort: Sort):
+    """The teachers whose work may go on a group sort: the members of the coach's district."""
+    if not sort.is_group or sort.organization_id is None:
+        return None
+    return User.objects.filter(organization_memberships__organization_id=sort.organization_id, is_active=True).order_by(
+        "first_name", "last_name", "email"
+    )
 
 
 def menu_activities(*, concept: HighLeverageConcept) -> list[ResourcePage]:

@@ -14,7 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from core.params import clean_text, parse_id
-from members.access import coaches_for
+from members.access import coaches_for, entitlements_for
 from taxonomy.models import Grade
 
 from . import rules, selectors, services
@@ -58,7 +58,8 @@ def index(request):
 
 @login_required
 def sort_new(request):
-    form = SortForm(request.POST or None)
+    may_run_group = bool(entitlements_for(request.user).coach_organization_ids)
+    form = SortForm(request.POST or None, may_run_group=may_run_group)
     if request.method == "POST" and form.is_valid():
         sort = services.sort_create(owner=request.user, **form.cleaned_data)
         messages.success(request, "Your sort is ready. Upload your students' work, then sort it into piles.")
@@ -73,7 +74,7 @@ def sort_detail(request, sort_id):
         "sort": sort,
         "board": selectors.sort_board(sort=sort),
         "may_change": rules.can_change_sort(request.user, sort),
-        "upload_form": UploadForm(),
+        "upload_form": UploadForm(contributors=selectors.group_contributors(sort=sort)),
     }
     return _private(render(request, "inquiry/sort_board.html", context))
 
@@ -83,8 +84,13 @@ def sort_detail(request, sort_id):
 def sort_upload(request, sort_id):
     sort = _sort_for(request, sort_id, change=True)
     files = request.FILES.getlist("files")
+    contributors = selectors.group_contributors(sort=sort)
+    contributor_id = parse_id(request.POST.get("contributor"))
+    contributor = (
+        contributors.filter(pk=contributor_id).first() if contributors is not None and contributor_id else None
+    )
     try:
-        created, refused = services.pieces_add(sort=sort, files=files)
+        created, refused = services.pieces_add(sort=sort, files=files, contributor=contributor)
     except InquiryError as exc:
         messages.error(request, str(exc))
     else:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inquiry import rules, services
-from inquiry.models import Cycle
+from inquiry.models import Cycle, Sort
 from members import services as member_services
 from members.factories import StaffFactory
 from members.models import OrganizationMember
@@ -130,3 +130,34 @@ def test_shared_cycles_never_show_the_work(world, sort_with_work, client):
     assert "Do ten-frames help?" in html
     assert reverse("inquiry:piece_file", args=[pieces[0].pk]) not in html
     assert "Room 12" not in html and world["teacher"].last_name not in html
+
+
+def test_a_coach_runs_a_faculty_meeting_board_with_her_teachers_work(world, client):
+    client.force_login(world["teacher"])
+    client.post(
+        reverse("inquiry:sort_new"), {"class_label": "Room 12", "concept": world["concept"].pk, "is_group": "on"}
+    )
+    assert not Sort.objects.get(owner=world["teacher"]).is_group  # only coaches run group sorts
+    client.force_login(world["coach"])
+    client.post(
+        reverse("inquiry:sort_new"),
+        {"class_label": "Grade 1 team meeting", "concept": world["concept"].pk, "is_group": "on"},
+    )
+    board = Sort.objects.get(owner=world["coach"])
+    assert board.is_group
+    assert "Whose class is this work from?" in client.get(reverse("inquiry:sort", args=[board.pk])).content.decode()
+    for who in ("teacher", "colleague"):
+        client.post(
+            reverse("inquiry:sort_upload", args=[board.pk]),
+            {"files": [jpeg("1.jpg"), jpeg("2.jpg")], "contributor": world[who].pk},
+        )
+    # A teacher of another district cannot be named as a contributor.
+    client.post(
+        reverse("inquiry:sort_upload", args=[board.pk]),
+        {"files": [jpeg("3.jpg")], "contributor": world["other_teacher"].pk},
+    )
+    assert board.pieces.filter(contributor=world["teacher"]).count() == 2
+    assert not board.pieces.filter(contributor=world["other_teacher"]).exists()
+    for who, status in [("teacher", 200), ("colleague", 200), ("other_teacher", 404), ("leader", 404)]:
+        client.force_login(world[who])
+        assert client.get(reverse("inquiry:sort", args=[board.pk])).status_code == status, who
