@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils.text import slugify
 
 from courses.models import Enrollment, LessonPage, ReflectionResponse
 from members.access import entitlements_for
@@ -296,3 +300,25 @@ def account_inquiry_data(*, user) -> dict:
             for c in Cycle.objects.filter(owner=user)
         ],
     }
+
+
+def student_work_archive(*, user):
+    """Her pieces of student work as a ZIP (a folder per sort) with the JSON of account_inquiry_data.
+
+    Returns a temporary file positioned at its start; only her own sorts' pieces are read.
+    """
+    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
+        zipped.writestr("sorts-and-cycles.json", json.dumps(account_inquiry_data(user=user), indent=2))
+        pieces = Piece.objects.filter(sort__owner=user).select_related("sort", "pile").order_by("sort_id", "pk")
+        for piece in pieces:
+            extension = piece.file.name.rsplit(".", 1)[-1]
+            pile = slugify(piece.pile.name if piece.pile else "not sorted") or "pile"
+            name = f"sort-{piece.sort_id}/{pile}/piece-{slugify(piece.label) or piece.pk}-{piece.pk}.{extension}"
+            try:
+                with piece.file.open("rb") as handle:
+                    zipped.writestr(name, handle.read())
+            except OSError:  # a file retention already removed: the JSON still lists the piece
+                continue
+    archive.seek(0)
+    return archive

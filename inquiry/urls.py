@@ -5,6 +5,7 @@ from . import views
 app_name = "inquiry"
 urlpatterns = [
     path("inquiry/", views.index, name="index"),
+    path("inquiry/export.zip", views.export, name="export"),
     path("inquiry/sorts/new/", views.sort_new, name="sort_new"),
     path("inquiry/sorts/<id:sort_id>/", views.sort_detail, name="sort"),
     path("inquiry/sorts/<id:sort_id>/upload/", views.sort_upload, name="sort_upload"),

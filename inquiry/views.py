@@ -208,6 +208,14 @@ def sort_summary(request, sort_id):
     return _private(render(request, "inquiry/sort_summary.html", context))
 
 
+@login_required
+def export(request):
+    """Her own student work, to take with her (the account data page links here)."""
+    archive = selectors.student_work_archive(user=request.user)
+    response = FileResponse(archive, content_type="application/zip", as_attachment=True, filename="my-student-work.zip")
+    return _private(response)
+
+
 # --- cycles ---
 @login_required
 def cycle_new(request, sort_id):

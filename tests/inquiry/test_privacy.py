@@ -105,3 +105,20 @@ def test_deleting_her_account_deletes_her_sorts_and_the_files(world, django_capt
         member_services.account_delete(user=world["teacher"])
     assert not Sort.objects.exists() and not Cycle.objects.exists() and not Share.objects.exists()
     assert not any(os.path.exists(p) for p in paths)
+
+
+def test_she_downloads_her_student_work_as_a_zip_and_nobody_elses(world, client):
+    import io
+    import zipfile
+
+    mine, _ = _sort_with(world)
+    _sort_with(world, "colleague", n=3)
+    client.force_login(world["teacher"])
+    response = client.get(reverse("inquiry:export"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert "sorts-and-cycles.json" in names
+    pieces = [n for n in names if n.endswith(".jpg")]
+    assert len(pieces) == 2 and all(n.startswith(f"sort-{mine.pk}/") for n in pieces)
+    assert any("/counts-by-ones/" in n for n in pieces) and any("/not-sorted/" in n for n in pieces)
