@@ -277,6 +277,12 @@ def cycle_finish(*, cycle: Cycle, now=None) -> Cycle:
 
 
 @transaction.atomic
+def cycle_delete(*, cycle: Cycle) -> None:
+    """The cycle goes (and off the transcript); its sorts stay until she deletes them."""
+    cycle.delete()
+
+
+@transaction.atomic
 def cycle_set_sharing(*, cycle: Cycle, sharing: str) -> Cycle:
     if sharing not in Cycle.Sharing.values:
         raise InquiryError("Choose who may see the cycle.")

@@ -216,6 +216,19 @@ def export(request):
     return _private(response)
 
 
+@login_required
+@require_POST
+def sort_delete(request, sort_id):
+    sort = _sort_for(request, sort_id, change=True)
+    try:
+        services.sort_delete(sort=sort)
+    except InquiryError as exc:
+        messages.error(request, str(exc))
+        return redirect("inquiry:sort_summary", sort_id=sort.pk)
+    messages.success(request, "The sort and its student work are deleted.")
+    return redirect("inquiry:index")
+
+
 # --- cycles ---
 @login_required
 def cycle_new(request, sort_id):
@@ -280,6 +293,15 @@ def cycle_detail(request, cycle_id):
 
 @login_required
 @require_POST
+def cycle_delete(request, cycle_id):
+    cycle = _cycle_for(request, cycle_id, change=True)
+    services.cycle_delete(cycle=cycle)
+    messages.success(request, "The cycle is deleted; its sorts are still in My sorts.")
+    return redirect("inquiry:index")
+
+
+@login_required
+@require_POST
 def cycle_share(request, cycle_id):
     cycle = _cycle_for(request, cycle_id, change=True)
     try:
@@ -303,7 +325,7 @@ def shared_list(request):
         "grade": grade,
         "concept_id": concept_id,
     }
-    return render(request, "inquiry/shared_list.html", context)
+    return _private(render(request, "inquiry/shared_list.html", context))
 
 
 @login_required
@@ -311,7 +333,7 @@ def shared_detail(request, cycle_id):
     cycle = get_object_or_404(Cycle.objects.select_related("baseline__concept__grade", "cycle_type"), pk=cycle_id)
     if not rules.can_view_shared_cycle(request.user, cycle):
         raise Http404
-    return render(request, "inquiry/shared_detail.html", selectors.cycle_detail(cycle=cycle))
+    return _private(render(request, "inquiry/shared_detail.html", selectors.cycle_detail(cycle=cycle)))
 
 
 # --- coaching ---

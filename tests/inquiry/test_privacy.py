@@ -122,3 +122,19 @@ def test_she_downloads_her_student_work_as_a_zip_and_nobody_elses(world, client)
     pieces = [n for n in names if n.endswith(".jpg")]
     assert len(pieces) == 2 and all(n.startswith(f"sort-{mine.pk}/") for n in pieces)
     assert any("/counts-by-ones/" in n for n in pieces) and any("/not-sorted/" in n for n in pieces)
+
+
+def test_she_deletes_a_sort_now_and_its_files_go(world, client, django_capture_on_commit_callbacks):
+    sort, pieces = _sort_with(world)
+    path = pieces[0].file.path
+    client.force_login(world["colleague"])
+    assert client.post(reverse("inquiry:sort_delete", args=[sort.pk])).status_code == 404
+    cycle = services.cycle_create(owner=world["teacher"], question="Q?", baseline=sort)
+    client.force_login(world["teacher"])
+    client.post(reverse("inquiry:sort_delete", args=[sort.pk]))
+    assert Sort.objects.filter(pk=sort.pk).exists()  # the baseline of a cycle: delete the cycle first
+    client.post(reverse("inquiry:cycle_delete", args=[cycle.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inquiry:sort_delete", args=[sort.pk]))
+    assert not Sort.objects.filter(pk=sort.pk).exists()
+    assert not os.path.exists(path)

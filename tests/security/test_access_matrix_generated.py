@@ -62,10 +62,12 @@ URL_EXPECTED = {
     "inquiry/sorts/<id:sort_id>/upload/": ("login", "post", "post", "post", "post", "post", "post"),
     "inquiry/sorts/<id:sort_id>/move/": ("login", "post", "post", "post", "post", "post", "post"),
     "inquiry/sorts/<id:sort_id>/piles/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/sorts/<id:sort_id>/delete/": ("login", "post", "post", "post", "post", "post", "post"),
     "inquiry/pieces/<id:piece_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
     "inquiry/pieces/<id:piece_id>/edit/": ("login", "post", "post", "post", "post", "post", "post"),
     "inquiry/cycles/<id:cycle_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
     "inquiry/cycles/<id:cycle_id>/share/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/cycles/<id:cycle_id>/delete/": ("login", "post", "post", "post", "post", "post", "post"),
     # The owner shared this finished cycle with the network: anonymised, for every signed-in person.
     "inquiry/shared/<id:cycle_id>/": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "inquiry/share/<id:share_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
