@@ -185,3 +185,18 @@ def test_the_leader_sets_the_retention_period(world, client):
     client.post(url, {"retention_days": "1"})
     world["district"].refresh_from_db()
     assert world["district"].student_work_retention_days == 90
+
+
+def test_staff_change_a_cycle_types_hours_in_the_admin_and_editors_cannot(world, client):
+    from members.factories import EditorFactory, StaffFactory
+
+    kind = CycleTypeFactory(name="Rapid cycle of inquiry", pd_hours=Decimal("3.00"))
+    url = reverse("wagtailsnippets_inquiry_cycletype:edit", args=[kind.pk])
+    client.force_login(EditorFactory())
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": kind.name, "pd_hours": "4.5", "description": ""})
+    assert response.status_code == 302
+    kind.refresh_from_db()
+    assert kind.pd_hours == Decimal("4.50")
