@@ -45,9 +45,9 @@ class UploadForm(forms.Form):
     )
     files = forms.FileField(
         label="Photos or scans of student work",
-        help_text="JPEG, PNG or PDF (each PDF page becomes a piece). No student names: in the work, or in the file "
+        help_text="JPEG, PNG, HEIC or PDF (each PDF page becomes a piece). No student names: in the work, or in the file "
         "name. Photo details such as place and time are removed when you upload.",
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,application/pdf"}),
     )
 
     def __init__(self, *args, contributors=None, **kwargs):

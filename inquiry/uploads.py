@@ -1,7 +1,8 @@
 """Checking and cleaning uploaded student work before anything is stored.
 
-Images (JPEG, PNG) are opened with Pillow, turned upright by their EXIF orientation and re-encoded
-from pixels only, so no EXIF (camera, place, time), no XMP and no comments survive. PDFs are split
+Images (JPEG, PNG, and HEIC/HEIF from tablet and phone cameras, stored as JPEG) are opened with Pillow,
+turned upright by their EXIF orientation and re-encoded from pixels only, so no EXIF (camera, place,
+time), no XMP and no comments survive. PDFs are split
 with pypdf into one single-page PDF per page, written fresh, so the document's metadata (author,
 title, XMP) is not copied. Anything else, or anything that does not open, is refused with a sentence.
 """
@@ -15,6 +16,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+# Tablets and phones photograph in HEIC; Pillow reads it once this opener is registered.
+register_heif_opener()
 
 MAX_PIXELS = 40_000_000
 MAX_PDF_PAGES = 40
@@ -84,12 +89,12 @@ def clean_upload(uploaded) -> list[CleanPiece]:
 
 
 def _image(uploaded, name: str) -> CleanPiece:
-    refused = UploadRefused(f"“{name}” is not a JPEG, PNG or PDF file we can open.")
+    refused = UploadRefused(f"“{name}” is not a JPEG, PNG, HEIC or PDF file we can open.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(uploaded)
-            if image.format not in ("JPEG", "PNG"):
+            if image.format not in ("JPEG", "PNG", "HEIF"):
                 raise refused
             if image.width * image.height > MAX_PIXELS:
                 raise UploadRefused(f"“{name}” has too many pixels. Take a smaller photo.")
@@ -105,7 +110,7 @@ def _image(uploaded, name: str) -> CleanPiece:
     # A new image from the pixels alone: no EXIF, XMP, ICC profile, text chunks or comments come along.
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
     out = io.BytesIO()
-    if image.format == "JPEG":
+    if image.format in ("JPEG", "HEIF"):
         clean.save(out, "JPEG", quality=88, optimize=True)
         return CleanPiece(out.getvalue(), "image/jpeg", "jpg")
     clean.save(out, "PNG", optimize=True)

@@ -71,7 +71,18 @@ def test_numbers_and_one_word_pseudonyms_are_fine(text):
 def test_something_that_is_not_an_image_or_pdf_is_refused(world):
     fake = SimpleUploadedFile("4.jpg", b"GIF89a not really", content_type="image/jpeg")
     created, refused = services.pieces_add(sort=_sort(world), files=[fake])
-    assert created == [] and "JPEG, PNG or PDF" in refused[0]
+    assert created == [] and "JPEG, PNG, HEIC or PDF" in refused[0]
+
+
+def test_a_tablets_heic_photo_is_kept_as_a_clean_jpeg(world):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(out, "HEIF")
+    created, refused = services.pieces_add(
+        sort=_sort(world), files=[SimpleUploadedFile("IMG_0001.HEIC", out.getvalue(), content_type="image/heic")]
+    )
+    assert refused == []
+    assert created[0].content_type == "image/jpeg" and created[0].file.name.endswith(".jpg")
+    assert Image.open(created[0].file.open("rb")).format == "JPEG"
 
 
 def test_each_pdf_page_becomes_a_piece_without_the_documents_metadata(world):
