@@ -119,12 +119,17 @@ def pieces_add(*, sort: Sort, files, contributor: User | None = None) -> tuple[l
         cleaned = cleaned[: max(room, 0)]
     number = sort.pieces.count()
     created = []
-    for clean in cleaned:
-        number += 1
-        piece = Piece(sort=sort, label=str(number), content_type=clean.content_type, contributor=contributor)
-        piece.file.save(f"piece.{clean.extension}", ContentFile(clean.content), save=False)
-        piece.save()
-        created.append(piece)
+    try:
+        for clean in cleaned:
+            number += 1
+            piece = Piece(sort=sort, label=str(number), content_type=clean.content_type, contributor=contributor)
+            piece.file.save(f"piece.{clean.extension}", ContentFile(clean.content), save=False)
+            created.append(piece)
+            piece.save()
+    except BaseException:
+        # The rows roll back with this transaction; the files stored so far must not stay behind.
+        _delete_files([piece.file.name for piece in created])
+        raise
     Sort.objects.filter(pk=sort.pk).update(updated=timezone.now())
     return created, refused
 

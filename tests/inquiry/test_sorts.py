@@ -239,3 +239,23 @@ def test_class_label_that_looks_like_a_name_is_refused(world, client):
     response = client.post(reverse("inquiry:sort_new"), {"class_label": "Jonah Park", "concept": world["concept"].pk})
     assert response.status_code == 200
     assert "student" in response.content.decode()
+
+
+def test_a_failed_upload_leaves_no_file_behind(world, _student_work_root, monkeypatch):
+    from django.db import DatabaseError
+
+    sort = _sort(world)
+    calls = {"n": 0}
+    original = Piece.save
+
+    def fail_on_second(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise DatabaseError("the database went away")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Piece, "save", fail_on_second)
+    with pytest.raises(DatabaseError):
+        services.pieces_add(sort=sort, files=[jpeg("1.jpg"), jpeg("2.jpg")])
+    stored = [p for p in _student_work_root.rglob("*") if p.is_file()]
+    assert stored == []
