@@ -259,3 +259,24 @@ def test_a_failed_upload_leaves_no_file_behind(world, _student_work_root, monkey
         services.pieces_add(sort=sort, files=[jpeg("1.jpg"), jpeg("2.jpg")])
     stored = [p for p in _student_work_root.rglob("*") if p.is_file()]
     assert stored == []
+
+
+def test_the_board_and_summary_cost_the_same_queries_for_3_or_12_pieces(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        sort = _sort(world)
+        pieces, _ = services.pieces_add(sort=sort, files=[jpeg(f"{i}.jpg") for i in range(1, n + 1)])
+        for piece, pile in zip(pieces, list(sort.piles.all()) * n, strict=False):
+            services.piece_move(piece=piece, pile=pile)
+        counts = []
+        for name in ("inquiry:sort", "inquiry:sort_summary"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name, args=[sort.pk])).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    client.force_login(world["teacher"])
+    queries(1)  # warm the per-process caches (site root paths, content types)
+    assert queries(3) == queries(12)
