@@ -59,7 +59,9 @@ def index(request):
 @login_required
 def sort_new(request):
     may_run_group = bool(entitlements_for(request.user).coach_organization_ids)
-    form = SortForm(request.POST or None, may_run_group=may_run_group)
+    # From an HLC's hub ("Sort your class's answers"): that concept is chosen already.
+    initial = {"concept": parse_id(request.GET.get("hlc"))}
+    form = SortForm(request.POST or None, initial=initial, may_run_group=may_run_group)
     if request.method == "POST" and form.is_valid():
         sort = services.sort_create(owner=request.user, **form.cleaned_data)
         messages.success(request, "Your sort is ready. Upload your students' work, then sort it into piles.")

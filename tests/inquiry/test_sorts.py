@@ -280,3 +280,10 @@ def test_the_board_and_summary_cost_the_same_queries_for_3_or_12_pieces(world, c
     client.force_login(world["teacher"])
     queries(1)  # warm the per-process caches (site root paths, content types)
     assert queries(3) == queries(12)
+
+
+def test_a_sort_started_from_an_hlc_hub_has_the_concept_chosen(world, client):
+    client.force_login(world["teacher"])
+    response = client.get(reverse("inquiry:sort_new"), {"hlc": world["concept"].pk})
+    assert response.context["form"]["concept"].value() == world["concept"].pk
+    assert client.get(reverse("inquiry:sort_new"), {"hlc": "nonsense"}).status_code == 200
