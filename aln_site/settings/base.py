@@ -171,7 +171,8 @@ if AWS_STORAGE_BUCKET_NAME:
 
 # Student work (inquiry sorts) lives outside MEDIA_ROOT, in a storage no URL serves: only the sort's access
 # check streams it (inquiry/views.py). With a bucket, it is a private prefix of that bucket, read by Django.
-STUDENT_WORK_ROOT = Path(env("STUDENT_WORK_ROOT", default=str(BASE_DIR / "private-media" / "student-work")))
+# An empty variable (as in .env.example) counts as unset: never the working directory.
+STUDENT_WORK_ROOT = Path(env("STUDENT_WORK_ROOT", default="") or BASE_DIR / "private-media" / "student-work")
 STORAGES["student_work"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": STUDENT_WORK_ROOT},
