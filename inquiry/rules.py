@@ -53,6 +53,11 @@ def can_view_cycle(user, cycle: Cycle) -> Decision:
     return Decision(False, Reason.FORBIDDEN, "This inquiry cycle is private to the teacher who ran it.")
 
 
+def can_change_cycle(user, cycle: Cycle) -> bool:
+    """Only the teacher who runs the cycle edits, finishes, shares or deletes it."""
+    return entitlements_for(user).is_authenticated and cycle.owner_id == user.pk
+
+
 def can_view_shared_cycle(user, cycle: Cycle) -> Decision:
     """The anonymised page of a finished cycle: its district (when shared there) or every signed-in member."""
     if not entitlements_for(user).is_authenticated:

@@ -35,7 +35,7 @@ def _cycle_for(request, cycle_id, *, change=False) -> Cycle:
     cycle = get_object_or_404(
         Cycle.objects.select_related("baseline__concept__grade", "follow_up", "cycle_type", "owner"), pk=cycle_id
     )
-    allowed = cycle.owner_id == request.user.pk if change else rules.can_view_cycle(request.user, cycle)
+    allowed = rules.can_change_cycle(request.user, cycle) if change else rules.can_view_cycle(request.user, cycle)
     if not allowed:
         raise Http404
     return cycle
@@ -250,7 +250,7 @@ def cycle_new(request, sort_id):
 @login_required
 def cycle_detail(request, cycle_id):
     cycle = _cycle_for(request, cycle_id)
-    may_change = cycle.owner_id == request.user.pk
+    may_change = rules.can_change_cycle(request.user, cycle)
     form = CycleForm(
         request.POST or None,
         instance=cycle,
