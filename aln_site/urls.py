@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("resources.urls")),
     path("", include("events.urls")),
+    path("", include("inquiry.urls")),
     path("", include("home.urls")),
 ]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.demo_data import load_demo_data
 from members.models import Role, User
+from taxonomy.models import HighLeverageConcept
 
 from .models import Attendee, EventFormat, EventIndexPage, EventPage, Registration
 
@@ -28,8 +29,6 @@ def _at(days: int, hour: int, zone: str):
 
 def _concepts(pairs):
     """The High Leverage Concepts named by [grade code, title] pairs (those the taxonomy has)."""
-    from taxonomy.models import HighLeverageConcept
-
     wanted = {tuple(pair) for pair in pairs}
     return [c for c in HighLeverageConcept.objects.select_related("grade") if (c.grade.code, c.title) in wanted]
 

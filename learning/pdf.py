@@ -46,7 +46,7 @@ def transcript_pdf(*, transcript, record, verify_url: str) -> bytes:
                 [
                     f"{line.on:%b %-d, %Y}",
                     Paragraph(escape(line.title), styles["Normal"]),
-                    line.kind.title(),
+                    "Practice" if line.kind == "inquiry" else line.kind.title(),
                     str(line.pd_hours),
                 ]
             )

@@ -19,6 +19,7 @@ from courses.selectors import (
     transcript_courses,
 )
 from events.selectors import dashboard_registrations, organization_registrations, transcript_events
+from inquiry.selectors import account_inquiry_data, organization_inquiry_counts, transcript_cycles
 from members.models import Invitation, Membership, Order, Organization, OrganizationMember, User
 from members.selectors import membership_status
 from members.services import seats_licensed
@@ -53,11 +54,12 @@ def school_year(day: date) -> str:
 
 @dataclass
 class TranscriptLine:
-    kind: str  # "course" or "workshop"
+    kind: str  # "course", "workshop" or "inquiry" (a finished inquiry cycle: documented practice)
     title: str
     on: date
     pd_hours: Decimal
     verify_url: str = ""
+    evidence_url: str = ""  # an inquiry cycle's page: the sorts and the result behind the hours
 
 
 @dataclass
@@ -88,7 +90,7 @@ def _as_date(value) -> date:
 
 
 def transcript(*, user) -> Transcript:
-    """Completed courses and attended workshops, newest school year first, with hours per year."""
+    """Completed courses, attended workshops and finished inquiry cycles, newest school year first, with hours."""
     lines: list[TranscriptLine] = []
     for row in transcript_courses(user=user):
         lines.append(
@@ -104,6 +106,16 @@ def transcript(*, user) -> Transcript:
         lines.append(
             TranscriptLine("workshop", row["title"], _as_date(row["attended_on"]), Decimal(row.get("pd_hours") or 0))
         )
+    for row in transcript_cycles(user=user):
+        lines.append(
+            TranscriptLine(
+                "inquiry",
+                row["title"],
+                _as_date(row["finished_on"]),
+                Decimal(row["pd_hours"] or 0),
+                evidence_url=row["evidence_url"],
+            )
+        )
     years: dict[str, SchoolYear] = {}
     for line in sorted(lines, key=lambda item: item.on, reverse=True):
         label = school_year(line.on)
@@ -118,6 +130,8 @@ class TeacherReport:
     registrations: list[dict] = field(default_factory=list)
     # The latest of her lesson completions, reflections, workshop registrations and sign-ins (None: never).
     last_active: datetime | None = None
+    # Counts of sorts and finished cycles only: a leader never sees the content.
+    inquiry: dict = field(default_factory=dict)
 
     @property
     def completed_count(self) -> int:
@@ -160,6 +174,8 @@ def _teacher_reports(members: list[OrganizationMember]) -> list[TeacherReport]:
             *(c.get("last_activity_at") for c in report.courses),
             *(r.get("registered_at") for r in report.registrations),
         )
+    for user_id, counts in organization_inquiry_counts(user_ids=user_ids).items():
+        reports[user_id].inquiry = counts
     return list(reports.values())
 
 
@@ -183,6 +199,10 @@ def organization_report(*, organization: Organization) -> dict:
         "completions": sum(t.completed_count for t in teachers),
         "pd_hours": sum((t.pd_hours for t in teachers), Decimal("0")),
         "registrations": sum(len(t.registrations) for t in teachers),
+        "inquiry_totals": {
+            "sorts": sum(t.inquiry.get("sorts", 0) for t in teachers),
+            "cycles": sum(t.inquiry.get("cycles", 0) for t in teachers),
+        },
     }
 
 
@@ -323,4 +343,6 @@ def account_data(*, user: User) -> dict:
         for e in Enrollment.objects.filter(user=user).select_related("course")
     ]
     data["saved_resources"] = [str(page.title) for page in saved_resources(user=user)]
+    # Her sorts (with a link to each piece of student work, which she may download) and cycles.
+    data["inquiry"] = account_inquiry_data(user=user)
     return data

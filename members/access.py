@@ -64,6 +64,7 @@ class StaffAction(models.TextChoices):
     ANY_DISTRICT = "members.view_organization", "See every district's dashboard and export"
     ANY_CERTIFICATE = "courses.view_certificate", "Download anyone's certificate"
     REISSUE_CERTIFICATE = "courses.reissue_certificate", "Reissue a certificate with a corrected name"
+    SET_CYCLE_HOURS = "inquiry.change_cycletype", "Set the PD hours a finished inquiry cycle counts for"
 
 
 def staff_permission_codenames() -> list[tuple[str, str]]:
@@ -208,6 +209,24 @@ class Entitlements:
         return frozenset(
             OrganizationMember.objects.filter(user=self.user, role="leader").values_list("organization_id", flat=True)
         )
+
+    @cached_property
+    def coach_organization_ids(self) -> frozenset[int]:
+        """Organizations where this user is a coach (named by the district's leader)."""
+        if not self.is_authenticated:
+            return frozenset()
+        OrganizationMember = apps.get_model("members", "OrganizationMember")
+        return frozenset(
+            OrganizationMember.objects.filter(user=self.user, role="coach").values_list("organization_id", flat=True)
+        )
+
+    @cached_property
+    def organization_ids(self) -> frozenset[int]:
+        """Every organization this user belongs to, in any role."""
+        if not self.is_authenticated:
+            return frozenset()
+        OrganizationMember = apps.get_model("members", "OrganizationMember")
+        return frozenset(OrganizationMember.objects.filter(user=self.user).values_list("organization_id", flat=True))
 
     # --- purchases, enrollments, registrations ---
     @cached_property
@@ -407,3 +426,45 @@ def can_view_district_teacher(user, member) -> Decision:
     if member.organization_id in ent.leader_organization_ids or staff_can(user, StaffAction.ANY_DISTRICT):
         return ALLOW
     return Decision(False, Reason.FORBIDDEN, "Only this teacher's district leaders can see her learning.")
+
+
+def is_leader_of(user, organization_id: int | None) -> bool:
+    """A leader of that organization (leaders see their district's counts, never teachers' content)."""
+    return organization_id is not None and organization_id in entitlements_for(user).leader_organization_ids
+
+
+def is_member_of(user, organization_id: int | None) -> bool:
+    """Belongs to that organization in any role."""
+    return organization_id is not None and organization_id in entitlements_for(user).organization_ids
+
+
+def is_coach_in(user, organization_id: int | None) -> bool:
+    """A coach of that organization, as its leader set on the dashboard."""
+    return organization_id is not None and organization_id in entitlements_for(user).coach_organization_ids
+
+
+def is_coach_of(coach, teacher) -> bool:
+    """The coach holds the coach role in an organization the teacher belongs to."""
+    if coach is None or teacher is None or not coach.is_authenticated or coach.pk == teacher.pk:
+        return False
+    OrganizationMember = apps.get_model("members", "OrganizationMember")
+    teacher_orgs = OrganizationMember.objects.filter(user=teacher).values_list("organization_id", flat=True)
+    return bool(entitlements_for(coach).coach_organization_ids & set(teacher_orgs))
+
+
+def coaches_for(teacher) -> list:
+    """The coaches of every organization the teacher belongs to (for her "share with my coach" choice)."""
+    if teacher is None or not teacher.is_authenticated:
+        return []
+    User = apps.get_model("members", "User")
+    OrganizationMember = apps.get_model("members", "OrganizationMember")
+    org_ids = OrganizationMember.objects.filter(user=teacher).values_list("organization_id", flat=True)
+    return list(
+        User.objects.filter(
+            organization_memberships__organization_id__in=org_ids,
+            organization_memberships__role="coach",
+            is_active=True,
+        )
+        .exclude(pk=teacher.pk)
+        .distinct()
+    )

@@ -193,6 +193,11 @@ class Organization(models.Model):
         default=False, help_text="Teachers who verify an address in one of these domains join automatically."
     )
     billing_contact = models.CharField(max_length=200, blank=True)
+    student_work_retention_days = models.PositiveIntegerField(
+        default=365,
+        help_text="Days teachers' uploaded student work is kept before it is deleted automatically "
+        "(the sort's pile counts and notes stay).",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -243,6 +248,7 @@ class OrganizationMember(models.Model):
 
     class OrgRole(models.TextChoices):
         LEADER = "leader", "District leader"
+        COACH = "coach", "Coach"
         TEACHER = "teacher", "Teacher"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")

@@ -735,6 +735,7 @@ def account_delete(*, user: User) -> None:
     """Delete what identifies the person; learning records stay only as anonymous counts."""
     from allauth.account.models import EmailAddress
 
+    signals.account_deleting.send(sender=User, user=user)
     EmailAddress.objects.filter(user=user).delete()
     OrganizationMember.objects.filter(user=user).delete()  # each deleted row frees its seat (post_delete)
     Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
@@ -754,6 +755,26 @@ def account_delete(*, user: User) -> None:
     user.save()
     user.groups.clear()
     refresh_entitlements(user)
+
+
+@transaction.atomic
+def organization_member_set_coach(*, member: OrganizationMember, is_coach: bool) -> OrganizationMember:
+    """A leader names a teacher her district's coach, or makes a coach a teacher again (leaders stay leaders)."""
+    member = OrganizationMember.objects.select_for_update().get(pk=member.pk)
+    if member.role == OrganizationMember.OrgRole.LEADER:
+        return member
+    role = OrganizationMember.OrgRole.COACH if is_coach else OrganizationMember.OrgRole.TEACHER
+    if member.role != role:
+        member.role = role
+        member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def organization_set_student_work_retention(*, organization: Organization, days: int) -> Organization:
+    organization.student_work_retention_days = days
+    organization.save(update_fields=["student_work_retention_days"])
+    return organization
 
 
 @transaction.atomic

@@ -11,3 +11,7 @@ order_paid = Signal()
 order_refunded = Signal()
 order_failed = Signal()
 order_expired = Signal()
+
+# Sent with sender=User and user=<User> inside account_delete's transaction, before the person's details are
+# wiped: feature apps delete what she made that must not outlive her account (e.g. uploaded student work).
+account_deleting = Signal()

@@ -36,5 +36,10 @@ urlpatterns = [
         views.district_invitation_revoke,
         name="district_invitation_revoke",
     ),
+    path(
+        "district/<id:org_id>/members/<id:member_id>/coach/",
+        views.district_member_coach,
+        name="district_member_coach",
+    ),
     path("district/join/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

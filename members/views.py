@@ -210,9 +210,33 @@ def district_member_remove(request, org_id, member_id):
 
 @login_required
 @require_POST
+def district_member_coach(request, org_id, member_id):
+    """The leader names a teacher the district's coach, or takes the role back (a POST; leaders only)."""
+    organization = organization_for_leader(request, org_id)
+    member = get_object_or_404(OrganizationMember, pk=member_id, organization=organization)
+    member = services.organization_member_set_coach(member=member, is_coach=request.POST.get("coach") == "on")
+    if member.role == OrganizationMember.OrgRole.COACH:
+        messages.success(request, f"{member.user} is now a coach: teachers can share their work with her.")
+    else:
+        messages.success(request, f"{member.user} is not a coach.")
+    return redirect("members:district_dashboard", org_id=organization.pk)
+
+
+RETENTION_DAYS_RANGE = (30, 3650)
+
+
+@login_required
+@require_POST
 def district_settings(request, org_id):
     organization = organization_for_leader(request, org_id)
     services.organization_set_auto_join(organization=organization, enabled=request.POST.get("auto_join") == "on")
+    if "retention_days" in request.POST:
+        days = parse_int(request.POST.get("retention_days"))
+        low, high = RETENTION_DAYS_RANGE
+        if days is None or not low <= days <= high:
+            messages.error(request, f"Keep student work between {low} and {high} days.")
+            return redirect("members:district_dashboard", org_id=organization.pk)
+        services.organization_set_student_work_retention(organization=organization, days=days)
     messages.success(request, "Settings saved.")
     return redirect("members:district_dashboard", org_id=organization.pk)
 

@@ -49,6 +49,7 @@ class OrganizationViewSet(SnippetViewSet):
             [FieldPanel("email_domains"), FieldPanel("auto_join_by_domain")], heading="Joining by e-mail domain"
         ),
         FieldPanel("billing_contact"),
+        FieldPanel("student_work_retention_days"),
     ]
 
 

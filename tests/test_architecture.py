@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["aln_site", "core", "taxonomy", "members", "courses", "resources", "events", "learning", "home"]
+APPS = ["aln_site", "core", "taxonomy", "members", "courses", "resources", "events", "inquiry", "learning", "home"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 # Function-local imports between apps: the ones Django needs (AppConfig.ready) and nothing more.
 LOCAL_IMPORT_BUDGET = 20

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "resources",
     "courses",
     "events",
+    "inquiry",
     "learning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -167,6 +168,26 @@ if AWS_STORAGE_BUCKET_NAME:
             ),
         },
     }
+
+# Student work (inquiry sorts) lives outside MEDIA_ROOT, in a storage no URL serves: only the sort's access
+# check streams it (inquiry/views.py). With a bucket, it is a private prefix of that bucket, read by Django.
+# An empty variable (as in .env.example) counts as unset: never the working directory.
+STUDENT_WORK_ROOT = Path(env("STUDENT_WORK_ROOT", default="") or BASE_DIR / "private-media" / "student-work")
+STORAGES["student_work"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": STUDENT_WORK_ROOT},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["student_work"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "student-work", "custom_domain": None},
+    }
+# Limits on one upload of student work (inquiry): files per upload, bytes per file, pieces per sort.
+INQUIRY_MAX_FILES_PER_UPLOAD = env.int("INQUIRY_MAX_FILES_PER_UPLOAD", default=40)
+INQUIRY_MAX_FILE_BYTES = env.int("INQUIRY_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+INQUIRY_MAX_PIECES_PER_SORT = env.int("INQUIRY_MAX_PIECES_PER_SORT", default=120)
+# Days student work is kept for a teacher with no district (a district sets its own on its dashboard).
+INQUIRY_DEFAULT_RETENTION_DAYS = env.int("INQUIRY_DEFAULT_RETENTION_DAYS", default=365)
 
 # --- Wagtail ---
 WAGTAIL_SITE_NAME = "Math Learning Network"
@@ -347,6 +368,11 @@ CELERY_BEAT_SCHEDULE = {
     "events-expire-payment-holds": {
         "task": "events.tasks.expire_payment_holds",
         "schedule": crontab(minute="*"),
+    },
+    # Student work past its district's retention period is deleted (files and pieces; counts and notes stay).
+    "inquiry-delete-expired-student-work": {
+        "task": "inquiry.tasks.delete_expired_student_work",
+        "schedule": crontab(minute=17, hour=3),
     },
     # Workshop reminders 7 days and 1 day before; each attendee gets each one once.
     "events-send-reminders": {

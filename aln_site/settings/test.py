@@ -14,6 +14,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = 0
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = Path(env("TEST_MEDIA_ROOT", default="/tmp/aln-test-media"))  # noqa: F405
+STUDENT_WORK_ROOT = Path(env("TEST_STUDENT_WORK_ROOT", default="/tmp/aln-test-student-work"))  # noqa: F405
+STORAGES["student_work"]["OPTIONS"]["location"] = STUDENT_WORK_ROOT  # noqa: F405
 # Tasks run inline unless a test asks for the real worker (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"

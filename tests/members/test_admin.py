@@ -28,7 +28,12 @@ def test_staff_create_organization_and_license(client, staff):
     client.force_login(staff)
     response = client.post(
         reverse("wagtailsnippets_members_organization:add"),
-        {"name": "Lakeside Schools", "email_domains": '["lakeside.example.org"]', "billing_contact": "AP"},
+        {
+            "name": "Lakeside Schools",
+            "email_domains": '["lakeside.example.org"]',
+            "billing_contact": "AP",
+            "student_work_retention_days": "365",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     org = Organization.objects.get(name="Lakeside Schools")

@@ -72,7 +72,25 @@ URL_EXPECTED = {
         "post",
         "post",
     ),
+    "district/<id:org_id>/members/<id:member_id>/coach/": ("login", "post", "post", "post", "post", "post", "post"),
     "district/join/<str:token>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # Student work and everything written about it: the owner's (and a coach she shared with) only; staff too
+    # are refused. The owner is not one of the roles, so every role is refused.
+    "inquiry/sorts/<id:sort_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
+    "inquiry/sorts/<id:sort_id>/summary/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
+    "inquiry/sorts/<id:sort_id>/cycle/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
+    "inquiry/sorts/<id:sort_id>/upload/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/sorts/<id:sort_id>/move/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/sorts/<id:sort_id>/piles/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/sorts/<id:sort_id>/delete/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/pieces/<id:piece_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
+    "inquiry/pieces/<id:piece_id>/edit/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/cycles/<id:cycle_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
+    "inquiry/cycles/<id:cycle_id>/share/": ("login", "post", "post", "post", "post", "post", "post"),
+    "inquiry/cycles/<id:cycle_id>/delete/": ("login", "post", "post", "post", "post", "post", "post"),
+    # The owner shared this finished cycle with the network: anonymised, for every signed-in person.
+    "inquiry/shared/<id:cycle_id>/": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "inquiry/share/<id:share_id>/": ("login", "deny", "deny", "deny", "deny", "deny", "deny"),
     "transcripts/verify/<str:code>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     # The signed link in an e-mail is the key: whoever holds it may change that address's optional e-mail.
     "email-preferences/<str:email_token>/": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
@@ -224,7 +242,26 @@ def world(home_page, course_builder, library, make_event):
         organization=district, uploaded_by=owner, rows=[["newhire@district.example"]]
     )
 
+    from inquiry import services as inquiry_services
+    from inquiry.factories import CycleTypeFactory, PieceFactory, SortFactory
+
+    sort = SortFactory(owner=owner, organization=district)
+    piece = PieceFactory(sort=sort)
+    follow_up = SortFactory(owner=owner, organization=district, concept=sort.concept)
+    cycle = inquiry_services.cycle_create(
+        owner=owner, question="MATRIX question", baseline=sort, cycle_type=CycleTypeFactory()
+    )
+    inquiry_services.cycle_update(cycle=cycle, practice="p", result="r", follow_up=follow_up)
+    inquiry_services.cycle_finish(cycle=cycle)
+    inquiry_services.cycle_set_sharing(cycle=cycle, sharing="network")
+    coach = OrganizationMemberFactory(organization=district, role=OrganizationMember.OrgRole.COACH).user
+    share = inquiry_services.share_create(owner=owner, coach=coach, sort=sort)
+
     values = {
+        "sort_id": sort.pk,
+        "piece_id": piece.pk,
+        "cycle_id": cycle.pk,
+        "share_id": share.pk,
         "org_id": district.pk,
         "member_id": owner_seat.pk,
         "user_id": owner.pk,

@@ -11,7 +11,15 @@ from django.test.utils import override_settings
 from members.demo import print_logins
 
 # Each app owns its demo content in <app>/demo.py with seed(stdout) and optional reset().
-DEMO_MODULES = ["home.demo", "members.demo", "resources.demo", "courses.demo", "events.demo", "home.concept_demo"]
+DEMO_MODULES = [
+    "home.demo",
+    "members.demo",
+    "resources.demo",
+    "courses.demo",
+    "events.demo",
+    "home.concept_demo",
+    "inquiry.demo",
+]
 
 
 class Command(BaseCommand):
