@@ -1,8 +1,8 @@
 """Issue 18: a teacher sorts her class's work, plans Math Menu groups, shares with her coach, runs a follow-up
 sort, compares the two and shares the cycle with the network, where a teacher of another district finds it.
 
-One part is done with the keyboard only (moving a piece to a pile with the Move control). Every new page is
-checked with axe and at 375 px wide.
+One part is done with the keyboard only (moving a piece to a pile with the Move control), one with a mouse
+drag (board.js). Every new page is checked with axe and at 375 px wide.
 """
 
 import io
@@ -36,14 +36,30 @@ def work_images(prefix: str) -> list[dict]:
     return files
 
 
+def pile_section(page, name: str):
+    return page.locator("section.pile", has=page.get_by_role("heading", name=re.compile(f"^{name}")))
+
+
 def sort_pieces(page, counts: list[int]) -> None:
     """Move the pieces waiting in Not sorted yet into the piles, `counts` to each, with the Move controls."""
+    unsorted = page.locator(".pile--unsorted .piece")
+    waiting = unsorted.count()
     for pile, count in zip(PILES, counts, strict=True):
         for _ in range(count):
-            piece = page.locator(".pile--unsorted .piece").first
+            piece = unsorted.first
             piece.get_by_role("combobox").select_option(label=pile)
             piece.get_by_role("button", name="Move").click()
-            page.wait_for_load_state()
+            # The board comes back with one piece fewer waiting: only then is the next piece the new page's.
+            waiting -= 1
+            expect(unsorted).to_have_count(waiting)
+
+
+def expect_pile_counts(page, counts: list[int]) -> None:
+    """Each pile on the board holds `counts` pieces, in the pile and on its badge."""
+    for pile, count in zip(PILES, counts, strict=True):
+        section = pile_section(page, pile)
+        expect(section.locator(".piece")).to_have_count(count)
+        expect(section.locator("h3 .badge")).to_have_text(str(count))
 
 
 def new_sort(page, class_label: str) -> None:
@@ -80,6 +96,7 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     page.get_by_role("link", name="Start a sort").click()
     audit(page, name="start a sort")
     new_sort(page, "Room 12")
+    board_url = page.url
     page.get_by_label("Photos or scans of student work").set_input_files(work_images("piece"))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("Added 12 pieces of work.")).to_be_visible()
@@ -107,16 +124,24 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     page.wait_for_load_state()
     expect(page.get_by_text("Piece 1 moved to Counts by ones.")).to_be_visible()
 
-    # Drag and drop (a mouse or a tablet) does the same through the piece's own form: the script's events.
-    first_pile = page.locator("section.pile", has=page.get_by_role("heading", name=re.compile("^Counts by ones")))
-    transfer = page.evaluate_handle("() => new DataTransfer()")
-    page.locator(".pile--unsorted .piece").first.dispatch_event("dragstart", {"dataTransfer": transfer})
-    first_pile.dispatch_event("dragover", {"dataTransfer": transfer})
-    first_pile.dispatch_event("drop", {"dataTransfer": transfer})
-    page.wait_for_load_state()
+    # Drag and drop with the mouse does the same through the piece's own form (board.js). The piles stand side
+    # by side, as tall as the board: she drops the next piece in the first pile's column, level with the piece
+    # (the pile's heading may have scrolled out of view, and a drag does not scroll the page).
+    first_pile = pile_section(page, "Counts by ones")
+    expect(first_pile.locator(".piece")).to_have_count(1)
+    dragged = page.locator(".pile--unsorted .piece").first
+    dragged_label = dragged.locator("figcaption").inner_text()
+    handle = dragged.get_by_role("img")
+    handle.scroll_into_view_if_needed()
+    source, pile_box = handle.bounding_box(), first_pile.bounding_box()
+    level = source["y"] + source["height"] / 2 - pile_box["y"]
+    handle.drag_to(first_pile, target_position={"x": pile_box["width"] / 2, "y": level})
     expect(page.locator(".pile--unsorted .piece")).to_have_count(10)
+    expect(page.get_by_text(f"{dragged_label} moved to Counts by ones.")).to_be_visible()
+    expect(first_pile.locator(".piece")).to_have_count(2)
     sort_pieces(page, [3, 4, 3])
     expect(page.locator(".pile--unsorted .piece")).to_have_count(0)
+    expect_pile_counts(page, [5, 4, 3])
 
     # The summary: counts, notes and the Math Menu groups with their resources.
     page.get_by_role("link", name="Summary and Math Menu plan").click()
@@ -125,8 +150,19 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     expect(counts.get_by_role("row", name=re.compile("Counts by ones 5"))).to_be_visible()
     expect(counts.get_by_role("row", name=re.compile("Groups in tens 4"))).to_be_visible()
     expect(counts.get_by_role("row", name=re.compile("Sees tens and ones 3"))).to_be_visible()
+    # One Math Menu group per pile, each with its pieces and a linked activity for the HLC that opens.
     menu = page.locator("section[aria-labelledby=menu]")
-    expect(menu.get_by_role("link", name=re.compile("Race to 100|place value stations")).first).to_be_visible()
+    groups = menu.locator("li.card")
+    expect(groups).to_have_count(3)
+    for pile, group_size in zip(PILES, [5, 4, 3], strict=True):
+        group = groups.filter(has=page.get_by_role("heading", name=pile, exact=True))
+        expect(group.get_by_text(re.compile(r"^Pieces: "))).to_have_text(
+            re.compile(rf"^Pieces: (\w+, ){{{group_size - 1}}}\w+$")
+        )
+        activity = group.get_by_role("link", name=re.compile("Race to 100|place value stations"))
+        expect(activity).to_be_visible()
+        href = activity.get_attribute("href")
+        assert page.request.get(href).status == 200, href
     page.get_by_role("textbox", name="What are they showing us?").fill("Five still count every cube by ones.")
     page.get_by_role("textbox", name="What are they telling us?").fill("Tens are not yet a unit for them.")
     page.get_by_role("textbox", name="Next teacher-table focus").fill("Bundling sticks into tens with the first pile.")
@@ -147,6 +183,9 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     page.get_by_role("link", name="Open the board with the student work").click()
     expect(page.locator(".piece img")).to_have_count(12)
     expect(page.get_by_role("button", name="Move")).to_have_count(0)
+    expect_pile_counts(page, [5, 4, 3])
+    assert page.request.get(sources[0]).status == 200
+    audit(page, name="coach's view of the board")
     page.go_back()
     page.get_by_role("textbox", name="Your comment").fill("Try a ten-frame flash each morning with the first pile.")
     page.get_by_role("button", name="Send comment").click()
@@ -177,6 +216,7 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     page.get_by_role("button", name="Upload").click()
     expect(page.locator(".pile--unsorted .piece")).to_have_count(12)
     sort_pieces(page, [2, 4, 6])
+    expect_pile_counts(page, [2, 4, 6])
 
     page.goto(cycle_url)
     page.get_by_role("combobox", name="Follow-up sort").select_option(label="Room 12 in May: Tens and ones")
@@ -188,7 +228,15 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     table = page.locator("table[data-comparison]")
     expect(table.get_by_role("row", name=re.compile("Counts by ones 5 2"))).to_be_visible()
     expect(table.get_by_role("row", name=re.compile("Sees tens and ones 3 6"))).to_be_visible()
-    expect(page.locator(".bars--paired")).to_be_visible()
+    expect(table.get_by_role("row", name=re.compile("Groups in tens 4 4"))).to_be_visible()
+    # The chart draws the same numbers: a before and an after bar per pile.
+    chart = page.locator(".bars--paired")
+    expect(chart).to_be_visible()
+    for pile, before, after in zip(PILES, [5, 4, 3], [2, 4, 6], strict=True):
+        row = chart.locator(".bars__row", has_text=pile)
+        expect(row.locator(".bars__value")).to_have_text([str(before), str(after)])
+        expect(row.locator(".bars__bar--before")).to_be_visible()
+        expect(row.locator(".bars__bar--after")).to_be_visible()
     audit(page, name="cycle with before/after chart")
     screenshot(page, "inquiry-cycle-chart")
 
@@ -209,7 +257,15 @@ def test_sort_plan_coach_follow_up_compare_and_share(site, page, new_page):
     audit(page, name="shared cycles")
     page.get_by_role("link", name=re.compile("daily ten-frame flash")).click()
     expect(page.locator("table[data-comparison]")).to_contain_text("Counts by ones")
+    expect(
+        page.locator("table[data-comparison]").get_by_role("row", name=re.compile("Counts by ones 5 2"))
+    ).to_be_visible()
+    # The practice and the result travel; the student work, the class and its pieces do not.
+    expect(page.get_by_text("A ten-frame flash every morning for three weeks.")).to_be_visible()
     expect(page.locator(".piece")).to_have_count(0)
+    expect(page.locator("main img")).to_have_count(0)
     expect(page.get_by_text("Room 12")).to_have_count(0)
+    assert page.request.get(sources[0]).status == 404
+    assert page.request.get(board_url).status == 404
     audit(page, name="shared cycle")
     screenshot(page, "inquiry-shared-cycle")
