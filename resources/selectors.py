@@ -436,16 +436,19 @@ def resource_detail(*, resource: ResourcePage, user) -> ResourceDetail:
 
 
 # --- My library ---------------------------------------------------------------------------
-def saved_resources(*, user) -> list[ResourcePage]:
-    """The live resources this user saved, newest save first, ready for cards."""
+def saved_resources(*, user, with_details: bool = True) -> list[ResourcePage]:
+    """The live resources this user saved, newest save first, ready for cards.
+
+    with_details=False loads the rows alone (title, summary, access level: My learning's plain cards),
+    without the kind, grades, lesson parts and preview image the library's resource cards show.
+    """
     if not user.is_authenticated:
         return []
+    saved = ResourcePage.objects.live().filter(saves__user=user).order_by("-saves__created")
+    if not with_details:
+        return list(saved)
     return list(
-        ResourcePage.objects.live()
-        .filter(saves__user=user)
-        .order_by("-saves__created")
-        .select_related("kind")
-        .prefetch_related(
+        saved.select_related("kind").prefetch_related(
             "grades",
             "lesson_parts",
             Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
