@@ -159,7 +159,8 @@ def _cacheable_models() -> tuple[type, ...]:
 
 def mark_cacheable_page(page, request, serve_args, serve_kwargs):
     """Wagtail hook: flag the request when the page served may be stored for everyone."""
-    if not isinstance(page, _cacheable_models()):
+    # A request with a session is never stored: skip the view-restriction queries for it.
+    if not _is_anonymous_request(request) or not isinstance(page, _cacheable_models()):
         return None
     if getattr(request, "is_preview", False) or page.get_view_restrictions():
         return None
