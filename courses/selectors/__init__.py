@@ -18,7 +18,7 @@ from .progress import (
     progress_for_enrollments,
     transcript_courses,
 )
-from .search import lesson_ids_hidden_from
+from .search import lessons_readable_by
 
 __all__ = [
     "ACCESS_CHOICES",
@@ -38,7 +38,7 @@ __all__ = [
     "dashboard_courses",
     "lesson_blocks",
     "lesson_course_and_outline",
-    "lesson_ids_hidden_from",
+    "lessons_readable_by",
     "organization_course_progress",
     "progress_for_enrollments",
     "resume_target",

@@ -28,10 +28,7 @@ def _course(course_builder, lessons: int, slug: str, access_level="free"):
 
 
 def _measure(client, url) -> int:
-    # Warm caches that any page fills once (content types, site root paths, the cached Site); twice, because
-    # the very first request creates the site settings row, and that save starts a new generation of cached reads.
-    client.get(url)
-    client.get(url)
+    client.get(url)  # warm caches that any page fills once per process (content types, site root paths)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, response.status_code

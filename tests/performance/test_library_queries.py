@@ -52,8 +52,6 @@ def _listing_queries(library, rf, user):
 
 
 def _page_queries(client, url):
-    # Twice: the very first request creates the site settings row, which starts a new generation of cached reads.
-    client.get(url, URL_PARAMS)
     client.get(url, URL_PARAMS)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, URL_PARAMS)

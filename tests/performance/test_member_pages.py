@@ -61,8 +61,7 @@ def test_saved_site_settings_show_on_the_next_page(client, home_page):
 
 
 def _queries(client, url) -> list[str]:
-    client.get(url)
-    client.get(url)  # see _measure: the first request may start a new generation of cached reads
+    client.get(url)  # warm the caches (content types, site root paths, the cached Site)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
