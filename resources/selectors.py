@@ -144,13 +144,14 @@ def facet_counts(base: QuerySet, conditions: dict[str, QuerySet]) -> dict[str, l
     flag_columns = []
     for flag, qs in conditions.items():
         try:
-            sql, p = _sql(qs.values("pk"))
+            # Membership tests only: no ordering (a sort of every row, and a rank for the search words).
+            sql, p = _sql(qs.order_by().values("pk"))
         except EmptyResultSet:  # a condition nothing can meet (no search match): the flag is 0 everywhere
             flag_columns.append(f", 0 AS f_{flag}")
             continue
         flag_columns.append(f", CASE WHEN r.{pk} IN ({sql}) THEN 1 ELSE 0 END AS f_{flag}")
         params += p
-    base_sql, base_params = _sql(base.values("pk"))
+    base_sql, base_params = _sql(base.order_by().values("pk"))
     params += base_params
     cte = (
         f"WITH m AS (SELECT r.{pk} AS id, r.{kind_col} AS kind_id, r.{access_col} AS access_level"
