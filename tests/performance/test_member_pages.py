@@ -119,3 +119,23 @@ def test_my_learning_of_a_new_member_costs_no_more_than_a_full_one(client, membe
     queries = _queries(client, "/my-learning/")
 
     assert len(queries) <= MAX_QUERIES, "\n".join(queries)
+
+
+def test_an_upcoming_workshop_costs_my_learning_no_extra_query(client, course_builder, make_event, member):
+    """The bench member's data differs between the full and the one-tenth seed: a workshop must not show."""
+    from events.factories import AttendeeFactory, RegistrationFactory
+
+    cache.clear()
+    course, lessons = course_builder(title="Probes", slug="probes", access_level="members")
+    _progress(member, course, lessons, 1)
+    refresh_entitlements(member)
+    client.force_login(member)
+    without = _queries(client, "/my-learning/")
+
+    workshop = make_event(title="Number talks live", start=timezone.now() + timedelta(days=5))
+    registration = RegistrationFactory(event=workshop, purchaser=member)
+    AttendeeFactory(registration=registration, user=member, email=member.email)
+    response = client.get("/my-learning/")
+    assert "Number talks live" in response.content.decode()
+
+    assert len(_queries(client, "/my-learning/")) == len(without)
