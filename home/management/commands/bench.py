@@ -316,7 +316,7 @@ Last output of `make bench` (`manage.py bench`), {timezone.localtime():%Y-%m-%d 
 **Machine:** {machine["cpus"]} CPUs ({machine["cpu"]}), {machine["memory"]} RAM, {machine["os"]},
 Python {machine["python"]}, PostgreSQL {machine["postgresql"]}; load average at the end of the run: {machine["load"]}.
 
-**Setup:** gunicorn, {opts["workers"]} sync workers on 127.0.0.1, `aln_site.settings.bench` (production settings:
+**Setup:** gunicorn, {opts["workers"]} sync workers on 127.0.0.1 (never recycled), `aln_site.settings.bench` (production settings:
 DEBUG off, WhiteNoise, Redis cache, persistent connections `CONN_MAX_AGE={settings.DATABASES["default"]["CONN_MAX_AGE"]}`);
 wrk with {opts["connections"]} connections and 2 threads, {opts["warmup"]} s warm-up then {opts["duration"]} s per URL;
 member pages with a logged-in member's session cookie. Data: `manage.py seed_scale` (100 courses x 3 modules x
