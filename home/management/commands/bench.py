@@ -178,7 +178,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL (BENCH_DATABASE_URL).")
-        self._prepare(opts["scale"], force=opts["force"] and opts["seed_only"])
+        # The one-tenth database's own run (--queries-only) needs no one-tenth copy of itself.
+        self._prepare(opts["scale"], force=opts["force"] and opts["seed_only"], tenth=not opts["queries_only"])
         if opts["seed_only"]:
             return
         targets = _targets()
@@ -199,10 +200,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {opts['output']} ({elapsed:.0f} s)")
 
     # --- preparation ---------------------------------------------------------------------------
-    def _prepare(self, scale: float, force: bool = False) -> None:
+    def _prepare(self, scale: float, force: bool = False, tenth: bool = True) -> None:
         _ensure_database()
         call_command("migrate", verbosity=0, interactive=False)
-        if not is_seeded():
+        if tenth and not is_seeded():
             # A fresh machine: the one-tenth database starts as a copy of the migrated, empty one.
             connection.close()
             _ensure_database(settings.DATABASES["default"]["NAME"] + "_tenth", template=True)
