@@ -159,7 +159,8 @@ def _cacheable_models() -> tuple[type, ...]:
 
 def mark_cacheable_page(page, request, serve_args, serve_kwargs):
     """Wagtail hook: flag the request when the page served may be stored for everyone."""
-    if not isinstance(page, _cacheable_models()):
+    # A request with a session is never stored: skip the view-restriction queries for it.
+    if not _is_anonymous_request(request) or not isinstance(page, _cacheable_models()):
         return None
     if getattr(request, "is_preview", False) or page.get_view_restrictions():
         return None
@@ -188,7 +189,14 @@ def _on_page_deleted(sender, instance, **kwargs) -> None:
         _invalidate()
 
 
+def _on_settings_saved(sender, instance, created=False, **kwargs) -> None:
+    # The row a site's first request creates holds the defaults every page before it was built with.
+    if not created:
+        _invalidate()
+
+
 def connect_signals() -> None:
+    from wagtail.contrib.settings.models import BaseSiteSetting
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(_invalidate, dispatch_uid="page-cache-published")
@@ -198,5 +206,6 @@ def connect_signals() -> None:
     post_delete.connect(_on_page_deleted, dispatch_uid="page-cache-page-deleted")
     for label in settings.PAGE_CACHE_INVALIDATED_BY:
         model = apps.get_model(label)
-        post_save.connect(_invalidate, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        receiver = _on_settings_saved if issubclass(model, BaseSiteSetting) else _invalidate
+        post_save.connect(receiver, sender=model, dispatch_uid=f"page-cache-save-{label}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"page-cache-delete-{label}")

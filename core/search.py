@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Func, QuerySet, Value, When
 from django.utils.html import strip_tags
 
 SEARCH_CONFIG = "english"
@@ -25,18 +25,34 @@ def uses_stored_vector(model) -> bool:
     return connection.vendor == "postgresql" and bool(getattr(model, "search_vector_fields", None))
 
 
-def search(queryset: QuerySet, query: str, *, fields: list[str] | None = None) -> QuerySet:
+class _WeightsOnly(Func):
+    """ts_filter(vector, '{a,b}'): the vector's lexemes of those weights only (GIN-indexed for lessons)."""
+
+    function = "ts_filter"
+    output_field = SearchVectorField()
+
+    def __init__(self, expression, weights: str):
+        super().__init__(expression, Value("{" + ",".join(weights.lower()) + "}"))
+
+
+def search(queryset: QuerySet, query: str, *, fields: list[str] | None = None, weights: str | None = None) -> QuerySet:
     """The rows of `queryset` matching `query`, annotated `search_rank` (higher is better) and ordered by it.
 
     `fields` narrows the match to those fields (Wagtail backend only; the stored vector always holds
-    the fields its model declares).
+    the fields its model declares). `weights` ("AB") matches only the fields of those weights (title
+    and summary): text a visitor may read even when the body is closed to them.
     """
     model = queryset.model
+    if weights and not uses_stored_vector(model):
+        groups = getattr(model, "search_vector_fields", ())
+        fields = [name for weight, names in zip(WEIGHTS, groups, strict=False) if weight in weights for name in names]
     if uses_stored_vector(model) and fields is None:
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        vector = _WeightsOnly(F(VECTOR_FIELD), weights) if weights else F(VECTOR_FIELD)
         return (
-            queryset.filter(**{VECTOR_FIELD: ts_query})
-            .annotate(search_rank=SearchRank(F(VECTOR_FIELD), ts_query))
+            queryset.alias(_search_vector=vector)
+            .filter(_search_vector=ts_query)
+            .annotate(search_rank=SearchRank(vector, ts_query))
             .order_by("-search_rank", "-pk")
         )
     # Wagtail's backend returns results in its own rank order; keep that order as a number.

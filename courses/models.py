@@ -251,6 +251,8 @@ class ModulePage(_InCourse, _OneQueryViewRestrictions, Page):
     """An ordered group of lessons. Staff create modules under a course, in the order taught."""
 
     summary = models.TextField(blank=True)
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"])
     release_after_days = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -294,6 +296,10 @@ class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
     )
     completion_rule = models.CharField(max_length=12, choices=CompletionRule.choices, default=CompletionRule.BUTTON)
     body = StreamField(LessonStreamBlock())
+    # The body weighs C: a visitor who may not open the lesson is matched on weights A and B only
+    # (title and summary, shown in every course outline; core.search, weights="AB").
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["summary"], ["body"])
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +71,11 @@ def dashboard_registrations(*, user) -> list[Registration]:
             _user_registration_q(user), status__in=Registration.ACTIVE, event__end__gt=timezone.now()
         )
         .select_related("event", "event__seat_counter")
-        .prefetch_related("attendees", "event__sessions")
+        # Whether anyone was checked in, in the same query: the attendees themselves are not shown here.
+        .annotate(
+            someone_checked_in=Exists(Attendee.objects.filter(registration=OuterRef("pk"), checked_in_at__isnull=False))
+        )
+        .prefetch_related("event__sessions")
         .distinct()
         .order_by("event__start", "id")
     )
@@ -86,7 +90,9 @@ JOIN_OPENS_BEFORE = timedelta(minutes=30)
 def _decorate(registration: Registration, *, user=None) -> Registration:
     event = registration.event
     # The one wording of the status (rules.registration_status_label) and the times as this person reads them.
-    registration.status_info = rules.registration_status_label(registration)
+    # Nobody checked in: not attended, without asking for the attendees (None lets the rule look).
+    attended = False if getattr(registration, "someone_checked_in", True) is False else None
+    registration.status_info = rules.registration_status_label(registration, attended=attended)
     registration.viewer_time_text = event.viewer_time_text(user)
     registration.schedule = event.schedule_for(user)
     registration.ics_url = reverse("events:registration_ics", args=[registration.pk])

@@ -93,6 +93,8 @@ class StandardPage(Page):
 
     intro = models.TextField(blank=True)
     body = StreamField(BaseStreamBlock(), blank=True)
+    search_vector = search_vector_column()
+    search_vector_fields = (["title"], ["intro"], ["body"])
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

@@ -12,7 +12,7 @@ from core.listing import FacetSpec, SortOption, run_listing
 from core.page_cache import generation_key
 from core.search import search
 from courses.models import CoursePage, LessonPage
-from courses.selectors import lesson_ids_hidden_from
+from courses.selectors import lessons_readable_by
 from events.models import EventPage
 from events.selectors import upcoming_events
 from resources.models import ResourcePage
@@ -177,9 +177,16 @@ def article_list(*, index_page, params) -> dict:
 
 # --- site search ----------------------------------------------------------------------------
 SEARCH_RESULTS_MAX = 200
-MAX_OUTLINE_WORDS = 10
-# Page types with a stored search vector (core.search); their ranks compare with each other.
-RANKED_TYPES = ["resources.ResourcePage", "courses.CoursePage", "home.ArticlePage", "events.EventPage"]
+# Page types with a stored search vector (core.search); their ranks compare with each other. Lessons
+# too, searched apart because their body is matched only for those who may read it.
+RANKED_TYPES = [
+    "resources.ResourcePage",
+    "courses.CoursePage",
+    "courses.ModulePage",
+    "home.ArticlePage",
+    "home.StandardPage",
+    "events.EventPage",
+]
 # High Leverage Concept hubs: searched on their own and listed before every other result.
 HUB_TYPE = "home.ConceptPage"
 
@@ -207,28 +214,28 @@ def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Pa
 
     A High Leverage Concept hub matching the words comes first: it is where the concept is explained.
     Lessons the visitor cannot open are matched on their title and summary (shown in every
-    course outline), never on their body: otherwise the search would answer "is this word in
-    the members' lesson?".
+    course outline, weights A and B of the stored vector), never on their body: otherwise the
+    search would answer "is this word in the members' lesson?".
     """
+    # Wagtail's .public() asks for the view restrictions each time: once here, for every type.
+    private = Page.objects.all().private_q()
     ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
     # A concept's hub comes before everything that merely mentions the concept.
     hub_model = apps.get_model(HUB_TYPE)
-    hubs = _hubs_by_title_match(list(search(hub_model.objects.live().public(), query)[:limit]), query)
+    hubs = _hubs_by_title_match(list(search(hub_model.objects.live().exclude(private), query)[:limit]), query)
     ranked = []
     for model in ranked_models:
-        ranked += list(search(model.objects.live().public(), query)[:limit])
+        ranked += list(search(model.objects.live().exclude(private).defer_streamfields(), query)[:limit])
+    lessons = LessonPage.objects.live().exclude(private).defer_streamfields()
+    readable = lessons_readable_by(user=user)
+    ranked += list(search(lessons.filter(readable), query)[:limit])
+    ranked += list(search(lessons.exclude(readable), query, weights="AB")[:limit])
     ranked.sort(key=lambda page: -page.search_rank)
     results = (hubs + ranked)[:limit]
 
-    hidden = lesson_ids_hidden_from(user=user)
-    others = Page.objects.live().public().not_type(hub_model, *ranked_models).exclude(pk__in=hidden).specific()
+    # The few remaining types (index pages, the home page, forms) through Wagtail's backend.
+    others = Page.objects.live().exclude(private).not_type(hub_model, LessonPage, *ranked_models).specific()
     results += list(search(others, query)[: max(limit - len(results), 0)])
-    if hidden and len(results) < limit:
-        seen = {page.pk for page in results}
-        outline = LessonPage.objects.live().public().filter(pk__in=hidden)
-        for word in query.split()[:MAX_OUTLINE_WORDS]:
-            outline = outline.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-        results += [page for page in outline.order_by("path")[: limit - len(results)] if page.pk not in seen]
     return results
 
 

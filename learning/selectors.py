@@ -31,7 +31,7 @@ def dashboard(*, user) -> dict:
     """Everything the My learning page shows: courses, workshops, saved resources, membership."""
     courses = dashboard_courses(user=user)
     registrations = list(dashboard_registrations(user=user))
-    saved = list(saved_resources(user=user))
+    saved = saved_resources(user=user, with_details=False)
     leader_of = list(
         Organization.objects.filter(members__user=user, members__role=OrganizationMember.OrgRole.LEADER).distinct()
     )
@@ -342,7 +342,7 @@ def account_data(*, user: User) -> dict:
         {"course": str(e.course), "enrolled_at": dt(e.enrolled_at), "completed_at": dt(e.completed_at)}
         for e in Enrollment.objects.filter(user=user).select_related("course")
     ]
-    data["saved_resources"] = [str(page.title) for page in saved_resources(user=user)]
+    data["saved_resources"] = [str(page.title) for page in saved_resources(user=user, with_details=False)]
     # Her sorts (with a link to each piece of student work, which she may download) and cycles.
     data["inquiry"] = account_inquiry_data(user=user)
     return data

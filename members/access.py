@@ -168,16 +168,21 @@ class Entitlements:
 
     # --- membership ---
     @cached_property
-    def active_membership(self):
+    def memberships(self) -> list:
+        """All of this user's memberships with their plans, newest first (one query; people have a few)."""
         if not self.is_authenticated:
-            return None
+            return []
         Membership = apps.get_model("members", "Membership")
-        return (
-            Membership.objects.filter(Membership.access_q(), user=self.user)
-            .select_related("plan")
-            .order_by("-current_period_end")
-            .first()
-        )
+        return list(Membership.objects.filter(user=self.user).select_related("plan").order_by("-created", "-pk"))
+
+    @cached_property
+    def active_membership(self):
+        """The membership that gives access and runs longest (one without an end first)."""
+        now = timezone.now()
+        granting = [m for m in self.memberships if m.grants_access(now)]
+        if not granting:
+            return None
+        return max(granting, key=lambda m: (m.current_period_end is None, m.current_period_end or now))
 
     @cached_property
     def seat_membership(self):

@@ -33,7 +33,7 @@ class MembershipStatus:
 
 def membership_status(*, user) -> MembershipStatus:
     ent = entitlements_for(user)
-    latest = Membership.objects.filter(user=user).select_related("plan").order_by("-created").first()
+    latest = ent.memberships[0] if ent.memberships else None
     can_manage = bool(latest and latest.stripe_customer_id)
     if ent.active_membership:
         m = ent.active_membership

@@ -144,13 +144,14 @@ def facet_counts(base: QuerySet, conditions: dict[str, QuerySet]) -> dict[str, l
     flag_columns = []
     for flag, qs in conditions.items():
         try:
-            sql, p = _sql(qs.values("pk"))
+            # Membership tests only: no ordering (a sort of every row, and a rank for the search words).
+            sql, p = _sql(qs.order_by().values("pk"))
         except EmptyResultSet:  # a condition nothing can meet (no search match): the flag is 0 everywhere
             flag_columns.append(f", 0 AS f_{flag}")
             continue
         flag_columns.append(f", CASE WHEN r.{pk} IN ({sql}) THEN 1 ELSE 0 END AS f_{flag}")
         params += p
-    base_sql, base_params = _sql(base.values("pk"))
+    base_sql, base_params = _sql(base.order_by().values("pk"))
     params += base_params
     cte = (
         f"WITH m AS (SELECT r.{pk} AS id, r.{kind_col} AS kind_id, r.{access_col} AS access_level"
@@ -436,16 +437,19 @@ def resource_detail(*, resource: ResourcePage, user) -> ResourceDetail:
 
 
 # --- My library ---------------------------------------------------------------------------
-def saved_resources(*, user) -> list[ResourcePage]:
-    """The live resources this user saved, newest save first, ready for cards."""
+def saved_resources(*, user, with_details: bool = True) -> list[ResourcePage]:
+    """The live resources this user saved, newest save first, ready for cards.
+
+    with_details=False loads the rows alone (title, summary, access level: My learning's plain cards),
+    without the kind, grades, lesson parts and preview image the library's resource cards show.
+    """
     if not user.is_authenticated:
         return []
+    saved = ResourcePage.objects.live().filter(saves__user=user).order_by("-saves__created")
+    if not with_details:
+        return list(saved)
     return list(
-        ResourcePage.objects.live()
-        .filter(saves__user=user)
-        .order_by("-saves__created")
-        .select_related("kind")
-        .prefetch_related(
+        saved.select_related("kind").prefetch_related(
             "grades",
             "lesson_parts",
             Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),

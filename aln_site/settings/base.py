@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "core.request_id.RequestIdResponseMiddleware",
     # Before sessions, CSRF and messages: it stores a response only after they have set their cookies.
     "core.page_cache.AnonymousPageCacheMiddleware",
+    # The request's Wagtail Site and its root page from the shared cache (two queries a page otherwise).
+    "core.sites.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -19,7 +19,7 @@ from .progress import (
     progress_for_enrollments,
     transcript_courses,
 )
-from .search import lesson_ids_hidden_from
+from .search import lessons_readable_by
 
 __all__ = [
     "ACCESS_CHOICES",
@@ -40,7 +40,7 @@ __all__ = [
     "latest_learning_activity",
     "lesson_blocks",
     "lesson_course_and_outline",
-    "lesson_ids_hidden_from",
+    "lessons_readable_by",
     "organization_course_progress",
     "progress_for_enrollments",
     "resume_target",

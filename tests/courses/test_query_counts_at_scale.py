@@ -16,8 +16,8 @@ from resources.factories import DocumentFactory, ResourcePageFactory
 from resources.models import DownloadLog
 
 pytestmark = pytest.mark.django_db
-# The target is 12; the pages measure 14 today (see docs/performance.md), so this guards growth.
-MAX_QUERIES = 14
+# The target (docs/performance.md): at most 12 queries per member page.
+MAX_QUERIES = 12
 
 
 def _measure(client, url) -> int:

@@ -50,3 +50,27 @@ def test_the_dashboard_names_the_day_the_grace_period_ends(settings):
     status = membership_status(user=membership.user)
     assert status.is_member
     assert f"{membership.grace_ends_at:%B %-d}" in status.note
+
+
+def test_a_person_with_several_memberships_holds_the_longest_one_that_grants_access(user):
+    """Entitlements load every membership once; the one that counts is the longest granting one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.access import entitlements_for, refresh_entitlements
+
+    now = timezone.now()
+    MembershipFactory(user=user, status=S.ACTIVE, current_period_end=now + timedelta(days=400))
+    longest = MembershipFactory(user=user, status=S.ACTIVE, current_period_end=now + timedelta(days=900))
+    MembershipFactory(user=user, status=S.CANCELED, current_period_end=now + timedelta(days=2000))
+    latest = MembershipFactory(user=user, status=S.ACTIVE, current_period_end=now - timedelta(days=1))
+    refresh_entitlements(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        held = entitlements_for(user).active_membership
+        status = membership_status(user=user)
+
+    assert held == longest
+    assert status.is_member and status.membership == longest
+    assert entitlements_for(user).memberships[0] == latest  # the newest decides "Manage billing"
+    assert len(queries) == 1

@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 
 from core.search import search, uses_stored_vector
-from courses.models import CoursePage
+from courses.models import CoursePage, LessonPage, ModulePage
 from events.models import EventPage
 from home.factories import ArticleIndexPageFactory, ArticlePageFactory
-from home.models import ArticlePage
+from home.models import ArticlePage, StandardPage
 from home.selectors import site_search
 from resources.factories import ResourcePageFactory
 from resources.models import ResourcePage
@@ -21,8 +21,8 @@ def _titles(qs):
 
 
 @postgres_only
-def test_the_four_searchable_types_keep_a_gin_indexed_vector():
-    for model in (ResourcePage, CoursePage, ArticlePage, EventPage):
+def test_every_searchable_type_keeps_a_gin_indexed_vector():
+    for model in (ResourcePage, CoursePage, ArticlePage, EventPage, LessonPage, ModulePage, StandardPage):
         assert uses_stored_vector(model)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -90,3 +90,83 @@ def test_the_library_search_goes_through_core_search(client, library):
     body = client.get(library.url, {"q": "echidna"}).content.decode()
     assert "Echidna arrays" in body
     assert "Dingo doubles" not in body
+
+
+@postgres_only
+def test_lesson_titles_and_summaries_have_their_own_index():
+    """A visitor who may not open a lesson is matched on weights A and B: that expression is indexed too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'courses_lessonpage'")
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    assert "ts_filter(search_vector" in definitions
+
+
+def _gated_lesson(course_builder):
+    from courses.factories import LessonPageFactory
+
+    course, lessons = course_builder(access_level="members", title="Probes", slug="probes")
+    module = lessons[0].get_parent()
+    module.summary = "Bandicoot routines for the first week."
+    module.save_revision().publish()
+    lesson = LessonPageFactory(
+        parent=module,
+        title="Reading a probe",
+        slug="reading-a-probe",
+        summary="What a wombat sort shows.",
+        body=[("paragraph", "<p>Quokkagram strategies are sorted here.</p>")],
+    )
+    return course, module, lesson
+
+
+def test_site_search_finds_modules_and_standard_pages_by_their_text(home_page, course_builder):
+    from django.contrib.auth.models import AnonymousUser
+
+    from home.factories import StandardPageFactory
+
+    _, module, _ = _gated_lesson(course_builder)
+    StandardPageFactory(
+        parent=home_page, title="About us", slug="about", body=[("paragraph", "<p>Platypus volunteers.</p>")]
+    )
+
+    assert [module.title] == _titles(site_search(query="bandicoot", user=AnonymousUser()))
+    assert ["About us"] == _titles(site_search(query="platypus", user=AnonymousUser()))
+
+
+def test_a_visitor_finds_a_closed_lesson_by_its_summary_but_never_by_its_body(course_builder, member):
+    from django.contrib.auth.models import AnonymousUser
+
+    from courses import services
+    from members.factories import UserFactory
+
+    course, _, lesson = _gated_lesson(course_builder)
+    for visitor in (AnonymousUser(), UserFactory(email="free@example.org")):
+        assert lesson.title in _titles(site_search(query="wombat", user=visitor))
+        assert lesson.title not in _titles(site_search(query="quokkagram", user=visitor))
+        # Excluding a body word changes nothing for someone who cannot read the body.
+        assert lesson.title in _titles(site_search(query="wombat -quokkagram", user=visitor))
+
+    services.enrollment_create(user=member, course=course)
+    assert lesson.title in _titles(site_search(query="quokkagram", user=member))
+    assert lesson.title not in _titles(site_search(query="wombat -quokkagram", user=member))
+
+
+def test_site_search_costs_the_same_queries_with_more_lessons_and_restrictions(home_page, course_builder, member):
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import PageViewRestriction
+
+    from home.factories import StandardPageFactory
+
+    _gated_lesson(course_builder)
+
+    def count():
+        site_search(query="probe", user=member)
+        with CaptureQueriesContext(connection) as ctx:
+            site_search(query="probe", user=member)
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(3):
+        course_builder(access_level="members", title=f"Probe course {n}", slug=f"probe-course-{n}")
+        private = StandardPageFactory(parent=home_page, title=f"Board probe {n}", slug=f"board-{n}")
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    assert count() == before

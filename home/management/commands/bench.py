@@ -48,7 +48,8 @@ end
 """
 
 CEILING = "ceiling: trivial view, same middleware"
-FLOOR = "floor: plain Wagtail page, no blocks"
+# As the member: the page cache never serves a session, so this is what Wagtail costs a signed-in visitor.
+FLOOR = "floor: plain Wagtail page, no blocks (member)"
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _targets() -> list[Target]:
         Target("workshops list", "/workshops/"),
         Target("a workshop", workshop.url),
         Target(CEILING, "/__bench__/ceiling/"),
-        Target(FLOOR, f"/{PLAIN_PAGE_SLUG}/"),
+        Target(FLOOR, f"/{PLAIN_PAGE_SLUG}/", member=True),
     ]
 
 
@@ -104,18 +105,22 @@ def _member():
 
 
 def _count_queries(targets: list[Target]) -> str:
-    """Status and queries of one request per page (after one warm request). Returns the session cookie."""
-    from django.test import Client
+    """Status and queries of one request per page (after one warm request). Returns the session cookie.
+
+    Counted with the anonymous page cache off: what a page costs when it is built (a cache miss).
+    """
+    from django.test import Client, override_settings
 
     anonymous, member = Client(), Client()
     member.force_login(_member())
-    for target in targets:
-        client = member if target.member else anonymous
-        client.get(target.path)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(target.path)
-        target.status = response.status_code
-        target.queries = len(captured)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for target in targets:
+            client = member if target.member else anonymous
+            client.get(target.path)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(target.path)
+            target.status = response.status_code
+            target.queries = len(captured)
     return member.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -173,7 +178,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL (BENCH_DATABASE_URL).")
-        self._prepare(opts["scale"], force=opts["force"] and opts["seed_only"])
+        # The one-tenth database's own run (--queries-only) needs no one-tenth copy of itself.
+        self._prepare(opts["scale"], force=opts["force"] and opts["seed_only"], tenth=not opts["queries_only"])
         if opts["seed_only"]:
             return
         targets = _targets()
@@ -194,10 +200,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {opts['output']} ({elapsed:.0f} s)")
 
     # --- preparation ---------------------------------------------------------------------------
-    def _prepare(self, scale: float, force: bool = False) -> None:
+    def _prepare(self, scale: float, force: bool = False, tenth: bool = True) -> None:
         _ensure_database()
         call_command("migrate", verbosity=0, interactive=False)
-        if not is_seeded():
+        if tenth and not is_seeded():
             # A fresh machine: the one-tenth database starts as a copy of the migrated, empty one.
             connection.close()
             _ensure_database(settings.DATABASES["default"]["NAME"] + "_tenth", template=True)
@@ -226,6 +232,9 @@ class Command(BaseCommand):
         gunicorn = Path(sys.executable).with_name("gunicorn")
         cmd = [str(gunicorn), "aln_site.wsgi:application", "--workers", str(opts["workers"])]
         cmd += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+        # gunicorn.conf.py recycles a worker every ~1,000 requests; at a cache hit's rate that is a cold
+        # restart every few seconds, whose wait would show as the p95 of every fast page.
+        cmd += ["--max-requests", "0"]
         if "--no-control-socket" in subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True).stdout:
             cmd.append("--no-control-socket")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aln_site.settings.bench"}
@@ -308,13 +317,14 @@ Last output of `make bench` (`manage.py bench`), {timezone.localtime():%Y-%m-%d 
 **Machine:** {machine["cpus"]} CPUs ({machine["cpu"]}), {machine["memory"]} RAM, {machine["os"]},
 Python {machine["python"]}, PostgreSQL {machine["postgresql"]}; load average at the end of the run: {machine["load"]}.
 
-**Setup:** gunicorn, {opts["workers"]} sync workers on 127.0.0.1, `aln_site.settings.bench` (production settings:
+**Setup:** gunicorn, {opts["workers"]} sync workers on 127.0.0.1 (never recycled), `aln_site.settings.bench` (production settings:
 DEBUG off, WhiteNoise, Redis cache, persistent connections `CONN_MAX_AGE={settings.DATABASES["default"]["CONN_MAX_AGE"]}`);
 wrk with {opts["connections"]} connections and 2 threads, {opts["warmup"]} s warm-up then {opts["duration"]} s per URL;
 member pages with a logged-in member's session cookie. Data: `manage.py seed_scale` (100 courses x 3 modules x
 10 lessons, 5,000 resources, 300 workshops, 20,000 users, 200,000 lesson completions, 50,000 downloads).
-Queries are counted with the test client, one request after a warm one; "at 1/10" on a second database
-seeded with `--scale 0.1`. The two references are served by the same process in the same run.
+Queries are counted with the test client, one request after a warm one, with the anonymous page cache off
+(what building the page costs; wrk runs with it on); "at 1/10" on a second database seeded with `--scale 0.1`.
+The floor is requested as the member (the page cache never serves a session), the ceiling anonymously. The two references are served by the same process in the same run.
 The whole `manage.py bench` took {elapsed:.0f} s (seeding included when it had to seed).
 
 {table}

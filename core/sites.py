@@ -1,0 +1,64 @@
+"""Which Wagtail Site answers a request, from the shared cache instead of a query on every request.
+
+Wagtail looks the site up once per request (Site.find_for_request, kept on `request._wagtail_site`)
+and routing then loads the site's root page in its specific type: two queries that every page and
+every view reading the site settings pay. Both answers change only when a Site is saved or a page
+is published, moved or deleted, which is when the key's generation changes (core.page_cache).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from wagtail.models import Site
+
+from .page_cache import generation_key
+
+SITE_SECONDS = 300
+logger = logging.getLogger(__name__)
+
+
+def _key(request) -> str:
+    return generation_key("site", request.get_host(), request.get_port())
+
+
+def site_for_request(request) -> Site | None:
+    """The request's Site with its root page already specific; cached per host and port."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    try:
+        key = _key(request)
+        cached = cache.get(key)
+    except DisallowedHost:
+        raise
+    except Exception:  # a cache that is down costs the queries, never the page
+        logger.warning("site_cache_unavailable", exc_info=True)
+        return Site.find_for_request(request)
+    if cached is not None:
+        (site,) = cached
+        request._wagtail_site = site
+        return site
+    site = Site.find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    try:
+        cache.set(key, (site,), SITE_SECONDS)
+    except Exception:
+        logger.warning("site_cache_unavailable", exc_info=True)
+    return site
+
+
+class CachedSiteMiddleware:
+    """Sets the request's Site from the shared cache before any view or template asks for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            site_for_request(request)
+        except DisallowedHost:
+            pass  # CommonMiddleware answers 400 for a host that is not allowed
+        return self.get_response(request)

@@ -1,0 +1,92 @@
+"""Shared per-request reads: the Wagtail Site from the shared cache (core/sites.py), and no view-restriction
+queries of the page cache for a request it will never store (core/page_cache.py)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from home.factories import StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _site_settings(home_page):
+    # The first request would create the settings row, and that save rightly forgets the cached reads.
+    from home.models import SiteSettings
+
+    SiteSettings.for_site(home_page.get_site())
+
+
+def _tables(client, url, host="testserver"):
+    client.get(url, HTTP_HOST=host)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == 200, (url, response.status_code)
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_page_after_the_first_asks_for_neither_the_site_nor_the_home_page(home_page):
+    cache.clear()
+    StandardPageFactory(parent=home_page, title="About us", slug="about")
+
+    _, queries = _tables(Client(), "/about/")
+
+    assert not [q for q in queries if '"wagtailcore_site"' in q], queries
+    assert not [q for q in queries if 'FROM "home_homepage"' in q], queries
+
+
+def test_a_new_site_answers_its_host_on_the_next_request(home_page):
+    cache.clear()
+    StandardPageFactory(parent=home_page, title="About us", slug="about")
+    other_root = StandardPageFactory(parent=home_page, title="Partner district", slug="partner")
+    StandardPageFactory(parent=other_root, title="Partner about", slug="about")
+    client = Client()
+    response, _ = _tables(client, "/about/", host="127.0.0.1")
+    assert "About us" in response.content.decode()
+
+    Site.objects.create(hostname="127.0.0.1", port=80, root_page=other_root, site_name="Partner")
+
+    response = client.get("/about/", HTTP_HOST="127.0.0.1")
+    assert "Partner about" in response.content.decode()
+    assert "About us" in client.get("/about/").content.decode()  # the default site is unchanged
+
+
+def test_a_published_home_page_is_not_served_from_an_old_site_entry(home_page):
+    cache.clear()
+    StandardPageFactory(parent=home_page, title="About us", slug="about")
+    client = Client()
+    client.get("/about/")
+
+    home_page.hero_heading = "Renamed home"
+    home_page.save_revision().publish()
+
+    assert client.get("/about/").status_code == 200
+    assert "Renamed home" in client.get("/").content.decode()
+
+
+def test_a_members_view_of_a_cacheable_page_runs_only_wagtails_own_restriction_check(home_page, member, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    StandardPageFactory(parent=home_page, title="About us", slug="about")
+    client = Client()
+    client.force_login(member)
+
+    _, queries = _tables(client, "/about/")
+
+    assert len([q for q in queries if '"wagtailcore_pageviewrestriction"' in q]) == 1, queries
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_an_anonymous_miss_still_checks_restrictions_before_storing(home_page):
+    from wagtail.models import PageViewRestriction
+
+    from core.page_cache import HIT_HEADER
+
+    page = StandardPageFactory(parent=home_page, title="Board papers", slug="board")
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    for _ in range(2):
+        assert HIT_HEADER not in Client().get("/board/")
