@@ -406,7 +406,14 @@ class EventPage(Page):
     @cached_property
     def schedule(self) -> list[EventSession]:
         """The sessions in time order; without any, one unsaved session standing for the page's own times."""
-        sessions = sorted(self.sessions.all(), key=lambda session: (session.start, session.pk or 0))
+        return self._schedule_of(self.sessions.all())
+
+    def use_sessions(self, sessions) -> None:
+        """Sessions a selector read for many workshops at once, so the schedule asks the database for none."""
+        self.__dict__["schedule"] = self._schedule_of(sessions)
+
+    def _schedule_of(self, sessions) -> list[EventSession]:
+        sessions = sorted(sessions, key=lambda session: (session.start, session.pk or 0))
         if sessions:
             return sessions
         stand_in = EventSession(event=self, start=self.start, end=self.end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from members.models import User
 from taxonomy.models import GradeBandCode
 
 from . import rules
-from .models import Attendee, EventFormat, EventPage, Registration
+from .models import Attendee, EventFormat, EventPage, EventSession, Registration
 
 
 def _user_registration_q(user, prefix: str = "") -> Q:
@@ -73,12 +74,22 @@ def dashboard_registrations(*, user) -> list[Registration]:
         .select_related("event", "event__seat_counter")
         # Whether anyone was checked in, in the same query: the attendees themselves are not shown here.
         .annotate(
-            someone_checked_in=Exists(Attendee.objects.filter(registration=OuterRef("pk"), checked_in_at__isnull=False))
+            someone_checked_in=Exists(
+                Attendee.objects.filter(registration=OuterRef("pk"), checked_in_at__isnull=False)
+            ),
+            event_has_sessions=Exists(EventSession.objects.filter(event=OuterRef("event"))),
         )
-        .prefetch_related("event__sessions")
         .distinct()
         .order_by("event__start", "id")
     )
+    # Sessions only for the multi-day workshops among them: a one-day workshop costs no query.
+    with_sessions = {r.event_id for r in registrations if r.event_has_sessions}
+    by_event = defaultdict(list)
+    if with_sessions:
+        for session in EventSession.objects.filter(event_id__in=with_sessions):
+            by_event[session.event_id].append(session)
+    for registration in registrations:
+        registration.event.use_sessions(by_event[registration.event_id])
     for registration in registrations:
         _decorate(registration, user=user)
     return registrations
