@@ -39,6 +39,10 @@ class RegistrationError(Exception):
     """A registration could not be made or changed; the message is for the teacher or leader."""
 
 
+class PlaceTaken(RegistrationError):
+    """Someone in the group already holds an active booking (perhaps this very click's twin, just committed)."""
+
+
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
@@ -196,11 +200,13 @@ def registration_create(
             billing_address=billing_address,
             organization_name=organization_name,
         )
-    except IntegrityError:
-        # A parallel click won the race: the database kept one active booking. Hand that one back.
+    except (IntegrityError, PlaceTaken) as refused:
+        # A parallel click won the race (committed before our check, or during our insert): hand that one back.
         existing = _existing_booking(event, purchaser, people)
         if existing is not None:
             return existing
+        if isinstance(refused, PlaceTaken):
+            raise
         taken = _already_registered(event, [p.email for p in people])
         raise RegistrationError(
             f"{', '.join(taken) or 'Someone in this group'} already has a place or a waitlist spot for this workshop."
@@ -241,7 +247,7 @@ def _registration_insert(
     with transaction.atomic():
         taken = _already_registered(event, [p.email for p in people])
         if taken:
-            raise RegistrationError(
+            raise PlaceTaken(
                 f"{', '.join(taken)} already {'has' if len(taken) == 1 else 'have'} a place or a waitlist spot "
                 "for this workshop."
             )

@@ -102,3 +102,22 @@ def test_twenty_trials_of_two_parallel_registrations_keep_one_booking(make_event
         active = Registration.objects.filter(event=event, purchaser=user, status__in=Registration.ACTIVE)
         assert active.count() == 1
         assert EventCapacity.objects.get(pk=event.pk).seats_taken == 1
+
+
+@pytest.mark.django_db
+def test_a_double_click_whose_twin_commits_after_our_first_look_gets_that_booking(make_event, make_user, monkeypatch):
+    """The twin commits between our look for an existing booking and the insert's own check: no error, one booking."""
+    event = make_event(capacity=10, price="0")
+    user = make_user()
+    twin = services.registration_create(event=event, purchaser=user)
+    real_lookup = services._existing_booking
+    looks = []
+
+    def first_look_before_the_twin_committed(*args, **kwargs):
+        looks.append(1)
+        return None if len(looks) == 1 else real_lookup(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_existing_booking", first_look_before_the_twin_committed)
+    again = services.registration_create(event=event, purchaser=user)
+    assert again.pk == twin.pk and len(looks) == 2
+    assert Registration.objects.filter(event=event, purchaser=user, status__in=Registration.ACTIVE).count() == 1
