@@ -15,6 +15,7 @@ from courses.models import CoursePage, LessonPage
 from courses.selectors import lessons_readable_by
 from events.models import EventPage
 from events.selectors import upcoming_events
+from learning.selectors import grade_shelf
 from resources.models import ResourcePage
 from taxonomy.models import Grade, GradeBandCode, HighLeverageConcept, LessonPart, Topic
 
@@ -102,41 +103,22 @@ ARTICLE_SORTS = [SortOption("newest", "Newest", ("-date", "-pk"))]
 
 
 def for_your_grades(*, user, resources: int = 4, courses: int = 3) -> dict | None:
-    """The "For your grades" shelf: her grades' concept hubs, newest resources tagged with her grades and
-    courses for their bands.
+    """The home page's "For your grades" shelf: My learning's shelf (learning.selectors.grade_shelf) with her
+    grades' concept hubs first.
 
     None for visitors and for teachers without grades on their profile (they see the usual home page).
     """
-    if not user.is_authenticated or not user.grades_taught:
+    shelf = grade_shelf(user=user, resources=resources, courses=courses)
+    if shelf is None:
         return None
-    codes = list(user.grades_taught)
-    shelf_resources = list(
-        ResourcePage.objects.live()
-        .public()
-        .filter(pk__in=ResourcePage.grades.through.objects.filter(grade__code__in=codes).values("resourcepage_id"))
-        .select_related("kind")
-        .prefetch_related("grades")
-        .order_by("-first_published_at", "-pk")[:resources]
-    )
-    bands = set(Grade.objects.filter(code__in=codes).values_list("band", flat=True))
-    shelf_courses = []
-    if bands:
-        shelf_courses = list(
-            CoursePage.objects.live()
-            .public()
-            .filter(
-                pk__in=CoursePage.grade_bands.through.objects.filter(gradeband_id__in=bands).values("coursepage_id")
-            )
-            .order_by("-first_published_at")[:courses]
-        )
     hubs = list(
         ConceptPage.objects.live()
         .public()
-        .filter(concept__grade__code__in=codes)
+        .filter(concept__grade__code__in=list(user.grades_taught))
         .order_by("concept__grade__sort_order", "concept__sort_order", "title")
         .only("id", "url_path", "title")
     )
-    return {"label": user.grades_phrase, "concept_hubs": hubs, "resources": shelf_resources, "courses": shelf_courses}
+    return {**shelf, "concept_hubs": hubs}
 
 
 def article_list(*, index_page, params) -> dict:

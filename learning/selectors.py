@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Subquery
+
+from core.page_cache import generation_key
 from core.timezones import stamp_text
-from courses.models import Enrollment
+from courses.models import CoursePage, Enrollment
 from courses.selectors import (
     dashboard_courses,
     latest_learning_activity,
@@ -23,7 +27,9 @@ from inquiry.selectors import account_inquiry_data, organization_inquiry_counts,
 from members.models import Invitation, Membership, Order, Organization, OrganizationMember, User
 from members.selectors import membership_status
 from members.services import seats_licensed
+from resources.models import ResourcePage
 from resources.selectors import saved_resources
+from taxonomy.models import Grade
 
 
 # --- my learning ---
@@ -42,6 +48,57 @@ def dashboard(*, user) -> dict:
         "saved_resources": saved,
         "status": membership_status(user=user),
         "leader_of": leader_of,
+        "for_your_grades": grade_links(user=user),
+    }
+
+
+def grade_links(*, user, resources: int = 4, courses: int = 2) -> dict | None:
+    """My learning's "For your grades" as titles and links, cached per set of grades until anything is published
+    (the same for every teacher of those grades, so My learning pays no query for it once warm)."""
+    if not user.is_authenticated or not user.grades_taught:
+        return None
+    codes = sorted(set(user.grades_taught))
+    key = generation_key("grade-links", ",".join(codes), resources, courses)
+    links = cache.get(key)
+    if links is None:
+        shelf = grade_shelf(user=user, resources=resources, courses=courses, with_details=False)
+        links = {
+            "resources": [{"title": page.title, "url": page.url} for page in shelf["resources"]],
+            "courses": [{"title": page.title, "url": page.url} for page in shelf["courses"]],
+        }
+        cache.set(key, links, 3600)
+    return {"label": user.grades_phrase, **links}
+
+
+def grade_shelf(*, user, resources: int = 4, courses: int = 3, with_details: bool = True) -> dict | None:
+    """ "For your grades": the newest live resources tagged with her profile's grades and the courses for their
+    bands (two queries; cards' details only when asked). None for visitors and teachers without grades."""
+    if not user.is_authenticated or not user.grades_taught:
+        return None
+    codes = list(user.grades_taught)
+    shelf_resources = (
+        ResourcePage.objects.live()
+        .public()
+        .filter(pk__in=ResourcePage.grades.through.objects.filter(grade__code__in=codes).values("resourcepage_id"))
+        .order_by("-first_published_at", "-pk")
+    )
+    if with_details:
+        shelf_resources = shelf_resources.select_related("kind").prefetch_related("grades")
+    bands = Grade.objects.filter(code__in=codes).values("band")
+    shelf_courses = (
+        CoursePage.objects.live()
+        .public()
+        .filter(
+            pk__in=CoursePage.grade_bands.through.objects.filter(gradeband_id__in=Subquery(bands)).values(
+                "coursepage_id"
+            )
+        )
+        .order_by("-first_published_at")
+    )
+    return {
+        "label": user.grades_phrase,
+        "resources": list(shelf_resources[:resources]),
+        "courses": list(shelf_courses[:courses]),
     }
 
 

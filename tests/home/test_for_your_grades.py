@@ -78,3 +78,26 @@ def test_grades_phrase_reads_like_a_heading(user):
     for codes, phrase in ((["2"], "Grade 2"), (["K"], "Kindergarten"), (["2", "K", "1"], "Grades K, 1 and 2")):
         user.grades_taught = codes
         assert user.grades_phrase == phrase
+
+
+def _my_learning_shelf(html: str) -> str:
+    start = html.index('id="your-grades"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_my_learning_has_a_shelf_for_her_grades(client, home_page, shelf_content, user):
+    user.grades_taught = ["2"]
+    user.save()
+    client.force_login(user)
+    html = client.get("/my-learning/").content.decode()
+    shelf = _my_learning_shelf(html)
+    assert "For your grades: Grade 2" in shelf and "Change your grades" in shelf
+    assert "Make ten with ten frames" in shelf and "Early number sense" in shelf
+    assert "Ratio tables" not in shelf and "Proportional reasoning" not in shelf
+
+
+def test_my_learning_has_no_grade_shelf_without_grades(client, home_page, shelf_content, user):
+    user.grades_taught = []
+    user.save()
+    client.force_login(user)
+    assert 'id="your-grades"' not in client.get("/my-learning/").content.decode()
