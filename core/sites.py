@@ -12,11 +12,13 @@ import logging
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from wagtail.models import Site
 
 from .page_cache import generation_key
 
 SITE_SECONDS = 300
+HEALTH_PATHS = frozenset({"/healthz", "/readyz", "/healthz/", "/readyz/"})
 logger = logging.getLogger(__name__)
 
 
@@ -57,8 +59,11 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            site_for_request(request)
-        except DisallowedHost:
-            pass  # CommonMiddleware answers 400 for a host that is not allowed
+        if request.path not in HEALTH_PATHS:  # health checks must answer, and report, with the database down
+            try:
+                site_for_request(request)
+            except DisallowedHost:
+                pass  # CommonMiddleware answers 400 for a host that is not allowed
+            except DatabaseError:
+                logger.warning("site_lookup_failed", exc_info=True)  # the view meets the same error, or not
         return self.get_response(request)
