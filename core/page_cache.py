@@ -17,7 +17,11 @@ or saving a live page, and saving or deleting a taxonomy snippet or the site set
 from __future__ import annotations
 
 import logging
+import pickle
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -31,21 +35,36 @@ REQUEST_FLAG = "_page_cache_page"
 MAX_QUERY_STRING = 512
 HIT_HEADER = "X-Page-Cache"
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+# Inside a request, the generation read once ([None] until read); outside a request (tasks, shells), unset.
+_REQUEST_GENERATION: ContextVar[list | None] = ContextVar("published_generation", default=None)
+# This process's copies of published reads (pickled, so every caller gets its own objects), one generation at a time.
+_LOCAL: dict[str, bytes] = {}
+_LOCAL_STATE = {"generation": None}
+LOCAL_MAX_ENTRIES = 2000
 
 
 # --- the key --------------------------------------------------------------------------------
 def _generation() -> int:
+    scope = _REQUEST_GENERATION.get()
+    if scope is not None and scope[0] is not None:
+        return scope[0]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        # A time-based start, so a restarted cache never reuses an older generation's numbers.
-        generation = int(time.time() * 1000)
+        # A time-based start, so a restarted (or cleared) cache never reuses an older generation's numbers.
+        generation = time.time_ns()
         cache.add(GENERATION_KEY, generation, timeout=None)
         generation = cache.get(GENERATION_KEY, generation)
+    if scope is not None:
+        scope[0] = generation
     return generation
 
 
 def bump_generation(**kwargs) -> None:
     """Forget every cached page (old keys simply stop being read and expire)."""
+    scope = _REQUEST_GENERATION.get()
+    if scope is not None:
+        scope[0] = None  # this request reads the new number from now on
     try:
         try:
             cache.incr(GENERATION_KEY)
@@ -77,12 +96,41 @@ def _normalised_query(request) -> str | None:
     return copy.urlencode()
 
 
-def generation_key(*parts) -> str:
-    """A cache key that changes whenever published content changes (for reads cached elsewhere)."""
+def published_read(parts: tuple, build: Callable[[], T], timeout: int) -> T:
+    """A read that changes only when published content changes: this process's copy, else the shared
+    cache, else build(). Forgotten at the next publish (the key carries the generation)."""
     try:
-        return ":".join(["published", str(_generation()), *map(str, parts)])
-    except Exception:  # the cache is down: a key nobody else uses, so nothing stale is read
-        return ":".join(["published", "none", str(time.time()), *map(str, parts)])
+        generation = _generation()
+    except Exception:  # a cache that is down costs the build, never the page
+        logger.warning("published_cache_unavailable", exc_info=True)
+        return build()
+    key = ":".join(["published", str(generation), *map(str, parts)])
+    if _LOCAL_STATE["generation"] != generation or len(_LOCAL) > LOCAL_MAX_ENTRIES:
+        _LOCAL.clear()
+        _LOCAL_STATE["generation"] = generation
+    local = _LOCAL.get(key)
+    if local is not None:
+        return pickle.loads(local)
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("published_cache_unavailable", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("published_cache_unavailable", exc_info=True)
+            return value
+    _LOCAL[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return value
+
+
+def forget_local_copies() -> None:
+    """Drop this process's copies (tests that clear the shared cache between them)."""
+    _LOCAL.clear()
+    _LOCAL_STATE["generation"] = None
 
 
 def _cache_key(request, query: str) -> str:
@@ -102,6 +150,14 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The publish generation is read once per request (bumps during the request forget it).
+        token = _REQUEST_GENERATION.set([None])
+        try:
+            return self._respond(request)
+        finally:
+            _REQUEST_GENERATION.reset(token)
+
+    def _respond(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
             return self.get_response(request)
         if not _is_anonymous_request(request):

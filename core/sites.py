@@ -3,52 +3,39 @@
 Wagtail looks the site up once per request (Site.find_for_request, kept on `request._wagtail_site`)
 and routing then loads the site's root page in its specific type: two queries that every page and
 every view reading the site settings pay. Both answers change only when a Site is saved or a page
-is published, moved or deleted, which is when the key's generation changes (core.page_cache).
+is published, moved or deleted, which is when the key's generation changes (core.page_cache.published_read).
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from wagtail.models import Site
 
-from .page_cache import generation_key
+from .page_cache import published_read
 
 SITE_SECONDS = 300
 HEALTH_PATHS = frozenset({"/healthz", "/readyz", "/healthz/", "/readyz/"})
 logger = logging.getLogger(__name__)
 
 
-def _key(request) -> str:
-    return generation_key("site", request.get_host(), request.get_port())
+def _find_site(request) -> tuple[Site | None]:
+    site = Site.find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return (site,)
 
 
 def site_for_request(request) -> Site | None:
     """The request's Site with its root page already specific; cached per host and port."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    try:
-        key = _key(request)
-        cached = cache.get(key)
-    except DisallowedHost:
-        raise
-    except Exception:  # a cache that is down costs the queries, never the page
-        logger.warning("site_cache_unavailable", exc_info=True)
-        return Site.find_for_request(request)
-    if cached is not None:
-        (site,) = cached
-        request._wagtail_site = site
-        return site
-    site = Site.find_for_request(request)
-    if site is not None:
-        site.root_page = site.root_page.specific
-    try:
-        cache.set(key, (site,), SITE_SECONDS)
-    except Exception:
-        logger.warning("site_cache_unavailable", exc_info=True)
+    # A host that is not allowed raises DisallowedHost here, before any cache is read.
+    parts = ("site", request.get_host(), request.get_port())
+    (site,) = published_read(parts, lambda: _find_site(request), SITE_SECONDS)
+    request._wagtail_site = site
     return site
 
 

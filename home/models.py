@@ -1,6 +1,5 @@
 """Home, standard and article pages, and the site-wide settings editors manage."""
 
-from django.core.cache import cache
 from django.db import models
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
@@ -17,7 +16,7 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock, VideoBlock, WhatNowBlock
-from core.page_cache import generation_key
+from core.page_cache import published_read
 from core.pages import PrintablePageMixin
 from core.search import search_vector_column
 
@@ -437,20 +436,12 @@ class SiteSettings(BaseSiteSetting):
         site = Site.find_for_request(request)
         if site is None:
             return super().for_request(request)
-        key = generation_key("site-settings", site.pk)
-        try:
-            instance = cache.get(key)
-        except Exception:  # a cache that is down costs one query
-            instance = None
-        if instance is None:
-            instance = cls.base_queryset().filter(site=site).first()
-            if instance is None:  # the first request creates the row, and that save changes the key
-                instance = cls.for_site(site)
-                key = generation_key("site-settings", site.pk)
-            try:
-                cache.set(key, instance, cls.cache_seconds)
-            except Exception:
-                pass
+        # The row a site's first request creates (for_site) holds the defaults and keeps the key.
+        instance = published_read(
+            ("site-settings", site.pk),
+            lambda: cls.base_queryset().filter(site=site).first() or cls.for_site(site),
+            cls.cache_seconds,
+        )
         instance._request = request
         setattr(request, attr_name, instance)
         return instance

@@ -3,13 +3,12 @@
 import re
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
 from core.listing import FacetSpec, SortOption, run_listing
-from core.page_cache import generation_key
+from core.page_cache import published_read
 from core.search import search
 from courses.models import CoursePage, LessonPage
 from courses.selectors import lessons_readable_by
@@ -35,18 +34,7 @@ NAVIGATION_SECONDS = 300
 
 def navigation_pages() -> list[dict]:
     """The main sections, in menu order: from the cache, or one query (forgotten when anything is published)."""
-    key = generation_key("navigation")
-    try:
-        items = cache.get(key)
-    except Exception:  # a cache that is down costs one query, not the page
-        items = None
-    if items is None:
-        items = _navigation_pages()
-        try:
-            cache.set(key, items, NAVIGATION_SECONDS)
-        except Exception:
-            pass
-    return items
+    return published_read(("navigation",), _navigation_pages, NAVIGATION_SECONDS)
 
 
 def _navigation_pages() -> list[dict]:
@@ -323,17 +311,10 @@ def concept_hub_urls() -> dict[int, str]:
 
     From the cache, or one query; forgotten when anything is published (core.page_cache).
     """
-    key = generation_key("concept-hubs")
-    try:
-        urls = cache.get(key)
-    except Exception:  # a cache that is down costs one query, not the page
-        urls = None
-    if urls is None:
-        urls = {
+    return published_read(
+        ("concept-hubs",),
+        lambda: {
             hub.concept_id: hub.url for hub in ConceptPage.objects.live().public().only("id", "url_path", "concept_id")
-        }
-        try:
-            cache.set(key, urls, NAVIGATION_SECONDS)
-        except Exception:
-            pass
-    return urls
+        },
+        NAVIGATION_SECONDS,
+    )

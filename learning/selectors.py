@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Subquery
 
-from core.page_cache import generation_key
+from core.page_cache import published_read
 from core.timezones import stamp_text
 from courses.models import CoursePage, Enrollment
 from courses.selectors import (
@@ -58,15 +57,15 @@ def grade_links(*, user, resources: int = 4, courses: int = 2) -> dict | None:
     if not user.is_authenticated or not user.grades_taught:
         return None
     codes = sorted(set(user.grades_taught))
-    key = generation_key("grade-links", ",".join(codes), resources, courses)
-    links = cache.get(key)
-    if links is None:
+
+    def build() -> dict:
         shelf = grade_shelf(user=user, resources=resources, courses=courses, with_details=False)
-        links = {
+        return {
             "resources": [{"title": page.title, "url": page.url} for page in shelf["resources"]],
             "courses": [{"title": page.title, "url": page.url} for page in shelf["courses"]],
         }
-        cache.set(key, links, 3600)
+
+    links = published_read(("grade-links", ",".join(codes), resources, courses), build, 3600)
     return {"label": user.grades_phrase, **links}
 
 

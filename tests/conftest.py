@@ -42,7 +42,10 @@ def _empty_cache():
     """Each test starts with an empty cache: a Site or page cached by an earlier test's rolled-back rows is gone."""
     from django.core.cache import cache
 
+    from core.page_cache import forget_local_copies
+
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

@@ -235,6 +235,9 @@ class Command(BaseCommand):
         # gunicorn.conf.py recycles a worker every ~1,000 requests; at a cache hit's rate that is a cold
         # restart every few seconds, whose wait would show as the p95 of every fast page.
         cmd += ["--max-requests", "0"]
+        # gunicorn.conf.py's threads turn a "sync" worker into gthread, whose keep-alive connections stay with
+        # whichever worker accepted them; one thread each makes them the sync workers the issue measures.
+        cmd += ["--threads", "1"]
         if "--no-control-socket" in subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True).stdout:
             cmd.append("--no-control-socket")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aln_site.settings.bench"}
