@@ -96,21 +96,24 @@ def _normalised_query(request) -> str | None:
     return copy.urlencode()
 
 
-def published_read(parts: tuple, build: Callable[[], T], timeout: int) -> T:
+def published_read(parts: tuple, build: Callable[[], T], timeout: int, *, local: bool = True) -> T:
     """A read that changes only when published content changes: this process's copy, else the shared
-    cache, else build(). Forgotten at the next publish (the key carries the generation)."""
+    cache, else build(). Forgotten at the next publish (the key carries the generation).
+
+    `local=False` for reads with many keys (searches): the shared cache only, so they never crowd out
+    the few reads every page makes."""
     try:
         generation = _generation()
     except Exception:  # a cache that is down costs the build, never the page
         logger.warning("published_cache_unavailable", exc_info=True)
         return build()
     key = ":".join(["published", str(generation), *map(str, parts)])
-    if _LOCAL_STATE["generation"] != generation or len(_LOCAL) > LOCAL_MAX_ENTRIES:
+    if local and (_LOCAL_STATE["generation"] != generation or len(_LOCAL) > LOCAL_MAX_ENTRIES):
         _LOCAL.clear()
         _LOCAL_STATE["generation"] = generation
-    local = _LOCAL.get(key)
-    if local is not None:
-        return pickle.loads(local)
+    copy = _LOCAL.get(key) if local else None
+    if copy is not None:
+        return pickle.loads(copy)
     try:
         value = cache.get(key)
     except Exception:
@@ -123,7 +126,8 @@ def published_read(parts: tuple, build: Callable[[], T], timeout: int) -> T:
         except Exception:
             logger.warning("published_cache_unavailable", exc_info=True)
             return value
-    _LOCAL[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    if local:
+        _LOCAL[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     return value
 
 

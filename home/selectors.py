@@ -1,6 +1,8 @@
 """Reads for home and article pages, and the site search."""
 
+import hashlib
 import re
+from collections.abc import Sequence
 
 from django.apps import apps
 from django.db.models import Q
@@ -11,7 +13,7 @@ from core.listing import FacetSpec, SortOption, run_listing
 from core.page_cache import published_read
 from core.search import search
 from courses.models import CoursePage, LessonPage
-from courses.selectors import lessons_readable_by
+from courses.selectors import lessons_in_courses, readable_course_paths
 from events.models import EventPage
 from events.selectors import upcoming_events
 from learning.selectors import grade_shelf
@@ -179,29 +181,84 @@ def _hubs_by_title_match(hubs: list, query: str) -> list:
     return [hub for _, hub in sorted(enumerate(hubs), key=key)]
 
 
-def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> list[Page]:
+class SearchHits(Sequence):
+    """Ranked results whose pages load only when shown: a page of ten costs one query per page type on it,
+    not the up to 200 objects per type the ranking looked at."""
+
+    def __init__(self, hits: list):
+        self._hits = hits  # (model, pk) for ranked rows, the page itself for hubs and the few others
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._load(self._hits[index])
+        return self._load([self._hits[index]])[0]
+
+    @staticmethod
+    def _load(hits: list) -> list[Page]:
+        wanted: dict[type, list[int]] = {}
+        for hit in hits:
+            if isinstance(hit, tuple):
+                wanted.setdefault(hit[0], []).append(hit[1])
+        loaded = {
+            (model, page.pk): page
+            for model, ids in wanted.items()
+            for page in model.objects.filter(pk__in=ids).defer_streamfields()
+        }
+        return [
+            loaded[hit] if isinstance(hit, tuple) else hit
+            for hit in hits
+            if not isinstance(hit, tuple) or hit in loaded
+        ]
+
+
+SEARCH_SECONDS = 300
+
+
+def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> SearchHits:
     """Published pages matching `query`, best first, matching only text this visitor may read.
 
     A High Leverage Concept hub matching the words comes first: it is where the concept is explained.
     Lessons the visitor cannot open are matched on their title and summary (shown in every
     course outline, weights A and B of the stored vector), never on their body: otherwise the
     search would answer "is this word in the members' lesson?".
+
+    The ranking depends only on the words and on which courses' lessons the visitor may read, so it is
+    kept in the shared cache under those until anything is published.
     """
+    readable = readable_course_paths(user=user)
+    access = "all" if readable is None else hashlib.sha256("\n".join(readable).encode()).hexdigest()[:32]
+    hits = published_read(
+        ("site-search", limit, access, hashlib.sha256(query.encode()).hexdigest()[:32]),
+        lambda: _site_search_hits(query=query, readable=readable, limit=limit),
+        SEARCH_SECONDS,
+        local=False,
+    )
+    return SearchHits(hits)
+
+
+def _site_search_hits(*, query: str, readable: list[str] | None, limit: int) -> list:
     # Wagtail's .public() asks for the view restrictions each time: once here, for every type.
     private = Page.objects.all().private_q()
     ranked_models = [apps.get_model(label) for label in RANKED_TYPES]
     # A concept's hub comes before everything that merely mentions the concept.
     hub_model = apps.get_model(HUB_TYPE)
     hubs = _hubs_by_title_match(list(search(hub_model.objects.live().exclude(private), query)[:limit]), query)
-    ranked = []
-    for model in ranked_models:
-        ranked += list(search(model.objects.live().exclude(private).defer_streamfields(), query)[:limit])
-    lessons = LessonPage.objects.live().exclude(private).defer_streamfields()
-    readable = lessons_readable_by(user=user)
-    ranked += list(search(lessons.filter(readable), query)[:limit])
-    ranked += list(search(lessons.exclude(readable), query, weights="AB")[:limit])
-    ranked.sort(key=lambda page: -page.search_rank)
-    results = (hubs + ranked)[:limit]
+    lessons = LessonPage.objects.live().exclude(private)
+    in_readable = lessons_in_courses(readable)
+    matches = [(model, search(model.objects.live().exclude(private), query)) for model in ranked_models]
+    matches += [
+        (LessonPage, search(lessons.filter(in_readable), query)),
+        (LessonPage, search(lessons.exclude(in_readable), query, weights="AB")),
+    ]
+    # Ids and ranks only: the pages shown are loaded by SearchHits.
+    ranked = [
+        (rank, model, pk) for model, rows in matches for pk, rank in rows[:limit].values_list("pk", "search_rank")
+    ]
+    ranked.sort(key=lambda hit: -hit[0])
+    results = (hubs + [(model, pk) for _, model, pk in ranked])[:limit]
 
     # The few remaining types (index pages, the home page, forms) through Wagtail's backend.
     others = Page.objects.live().exclude(private).not_type(hub_model, LessonPage, *ranked_models).specific()

@@ -19,7 +19,7 @@ from .progress import (
     progress_for_enrollments,
     transcript_courses,
 )
-from .search import lessons_readable_by
+from .search import lessons_in_courses, readable_course_paths
 
 __all__ = [
     "ACCESS_CHOICES",
@@ -40,7 +40,8 @@ __all__ = [
     "latest_learning_activity",
     "lesson_blocks",
     "lesson_course_and_outline",
-    "lessons_readable_by",
+    "lessons_in_courses",
+    "readable_course_paths",
     "organization_course_progress",
     "progress_for_enrollments",
     "resume_target",

@@ -14,17 +14,21 @@ from ..models import CoursePage
 NO_LESSONS = Q(pk__in=[])
 
 
-def lessons_readable_by(*, user) -> Q:
-    """A filter on lessons: those whose body this user may read (search may match their text).
+def readable_course_paths(*, user) -> list[str] | None:
+    """The tree paths of the live courses whose lessons this user may read; None for every course (staff).
 
     At most one query (the live courses' access levels), whatever the number of lessons.
     """
     ent = entitlements_for(user)
     if not ent.is_authenticated:
-        return NO_LESSONS
+        return []
     if ent.is_staff:
+        return None
+    return [c.path for c in CoursePage.objects.live().only("path", "access_level") if can_view_lesson(user, None, c)]
+
+
+def lessons_in_courses(paths: list[str] | None) -> Q:
+    """A filter on lessons: those under these course paths (readable_course_paths), None for all."""
+    if paths is None:
         return Q()
-    readable = [
-        c.path for c in CoursePage.objects.live().only("path", "access_level") if can_view_lesson(user, None, c)
-    ]
-    return reduce(or_, [Q(path__startswith=path) for path in readable], NO_LESSONS)
+    return reduce(or_, [Q(path__startswith=path) for path in paths], NO_LESSONS)
