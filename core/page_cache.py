@@ -16,8 +16,10 @@ or saving a live page, and saving or deleting a taxonomy snippet or the site set
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
+import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -42,6 +44,7 @@ _REQUEST_GENERATION: ContextVar[list | None] = ContextVar("published_generation"
 _LOCAL: dict[str, bytes] = {}
 _LOCAL_STATE = {"generation": None}
 LOCAL_MAX_ENTRIES = 2000
+_SAFE_KEY = re.compile(r"[\w.:,/-]*")
 
 
 # --- the key --------------------------------------------------------------------------------
@@ -107,7 +110,7 @@ def published_read(parts: tuple, build: Callable[[], T], timeout: int, *, local:
     except Exception:  # a cache that is down costs the build, never the page
         logger.warning("published_cache_unavailable", exc_info=True)
         return build()
-    key = ":".join(["published", str(generation), *map(str, parts)])
+    key = _published_key(generation, parts)
     if local and (_LOCAL_STATE["generation"] != generation or len(_LOCAL) > LOCAL_MAX_ENTRIES):
         _LOCAL.clear()
         _LOCAL_STATE["generation"] = generation
@@ -129,6 +132,14 @@ def published_read(parts: tuple, build: Callable[[], T], timeout: int, *, local:
     if local:
         _LOCAL[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     return value
+
+
+def _published_key(generation: int, parts: tuple) -> str:
+    name, *rest = map(str, parts)
+    detail = ":".join(rest)
+    if len(detail) > 120 or not _SAFE_KEY.fullmatch(detail):  # search words, facet tuples: a digest
+        detail = hashlib.sha256(detail.encode()).hexdigest()
+    return f"published:{generation}:{name}:{detail}"
 
 
 def forget_local_copies() -> None:

@@ -1,6 +1,5 @@
 """Reads for home and article pages, and the site search."""
 
-import hashlib
 import re
 from collections.abc import Sequence
 
@@ -229,9 +228,8 @@ def site_search(*, query: str, user, limit: int = SEARCH_RESULTS_MAX) -> SearchH
     kept in the shared cache under those until anything is published.
     """
     readable = readable_course_paths(user=user)
-    access = "all" if readable is None else hashlib.sha256("\n".join(readable).encode()).hexdigest()[:32]
     hits = published_read(
-        ("site-search", limit, access, hashlib.sha256(query.encode()).hexdigest()[:32]),
+        ("site-search", limit, "all" if readable is None else ",".join(readable), query),
         lambda: _site_search_hits(query=query, readable=readable, limit=limit),
         SEARCH_SECONDS,
         local=False,

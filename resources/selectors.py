@@ -26,6 +26,7 @@ from core.listing import (
     without,
 )
 from core.listing import Listing as BaseListing
+from core.page_cache import published_read
 from core.params import parse_ids
 from core.search import search
 from members.access import Reason
@@ -41,6 +42,7 @@ from .models import (
 )
 
 PER_PAGE = 12
+LISTING_SECONDS = 300
 CARD_RENDITION = "fill-640x360"
 MAX_QUERY_LENGTH = 200
 
@@ -307,7 +309,15 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         conditions["q"] = matched
     for param, condition in filters.items():
         conditions[param] = ResourcePage.objects.filter(condition)
-    counted = facet_counts(base, conditions)
+    # The counts and the page's order depend only on these parameters (and her grades): kept until a publish.
+    selection = (
+        index_page.pk,
+        query,
+        tuple((param, tuple(sorted(values))) for param, values in sorted(selected.items()) if values),
+    )
+    counted = published_read(
+        ("library-counts", *selection), lambda: facet_counts(base, conditions), LISTING_SECONDS, local=False
+    )
 
     # Each facet counts against every other filter, so a teacher sees what picking a value would give.
     facets = [Facet(spec.param, spec.label, _facet_options(spec, counted, selected[spec.param])) for spec in FACETS]
@@ -315,7 +325,8 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     results = matched
     for condition in filters.values():
         results = results.filter(condition)
-    results = results.annotate(download_count=download_count_subquery())
+    if sort == Sort.DOWNLOADS:
+        results = results.annotate(download_count=download_count_subquery())
     her_grades = grades_first_codes(user=user, params=params)
     if her_grades:
         results = results.annotate(for_her_grades=_for_grades(her_grades)).order_by(
@@ -329,14 +340,28 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
         results = results.order_by("title")
     else:
         results = results.order_by("-first_published_at", "-pk")
-    results = results.select_related("kind").prefetch_related(
-        "grades",
-        "lesson_parts",
-        Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
-    )
     paginator = Paginator(results, PER_PAGE)
     paginator.count = counted["total"]  # already counted with the facets
     page_obj = paginator.get_page(params.get("page"))
+    # The page's ids in order (kept with the counts; download order may lag by LISTING_SECONDS), then its cards.
+    start = (page_obj.number - 1) * PER_PAGE
+    ids = published_read(
+        ("library-page", *selection, sort, tuple(her_grades), page_obj.number),
+        lambda: list(results.values_list("pk", flat=True)[start : start + PER_PAGE]),
+        LISTING_SECONDS,
+        local=False,
+    )
+    cards = (
+        ResourcePage.objects.filter(pk__in=ids)
+        .select_related("kind")
+        .prefetch_related(
+            "grades",
+            "lesson_parts",
+            Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
+        )
+    )
+    by_id = {card.pk: card for card in cards} if ids else {}
+    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
 
     facet_labels = {spec.param: spec.label for spec in FACETS}
     active = active_filters(facets, selected, params)
@@ -346,7 +371,6 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     if total == 0 and (filters or query):
         suggestions = _empty_state_suggestions(counted["without"], params, facet_labels)
 
-    page_obj.object_list = list(page_obj.object_list)
     saved_ids: frozenset[int] = frozenset()
     if user.is_authenticated and page_obj.object_list:
         saved_ids = frozenset(

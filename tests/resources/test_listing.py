@@ -352,3 +352,47 @@ def test_anonymous_and_teachers_without_grades_see_the_normal_order(client, libr
     response = client.get(library.url)
     assert titles(response) == newest_first
     assert "See everything" not in response.content.decode()
+
+
+def test_one_teachers_grades_first_order_is_never_shown_to_another(client, library, catalogue, user):
+    """The page's order is kept in the shared cache: under her grades, never for everyone."""
+    from members.factories import UserFactory
+
+    user.grades_taught = ["3"]
+    user.save()
+    client.force_login(user)
+    newest_first = [p.title for p in reversed(list(catalogue.values()))]
+    assert titles(client.get(library.url)) != newest_first  # grade 3 first, now cached for grade 3
+
+    other = UserFactory(email="no-grades@example.org", grades_taught=[])
+    client.force_login(other)
+    assert titles(client.get(library.url)) == newest_first
+    client.logout()
+    assert titles(client.get(library.url)) == newest_first
+
+
+def test_a_repeated_library_search_is_counted_once_until_a_publish(library, catalogue, taxonomy, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.page_cache import forget_local_copies
+    from resources.selectors import library_listing
+
+    params = rf.get("/resources/", {"q": "fraction", "part": "math-menu"}).GET
+    visitor = AnonymousUser()
+    library_listing(index_page=library, params=params, user=visitor)  # content types, once per process
+    cache.clear()
+    forget_local_copies()
+    with CaptureQueriesContext(connection) as first:
+        total = library_listing(index_page=library, params=params, user=visitor).total
+    with CaptureQueriesContext(connection) as again:
+        assert library_listing(index_page=library, params=params, user=visitor).total == total
+    # The facet statement and the page's ids come from the cache; the cards are still read.
+    assert len(again.captured_queries) <= len(first.captured_queries) - 2
+
+    ResourcePageFactory(parent=library, title="Fraction menu game", lesson_parts=[taxonomy["menu"]])
+    listing = library_listing(index_page=library, params=params, user=visitor)
+    assert listing.total == total + 1
+    assert "Fraction menu game" in [r.title for r in listing.page_obj.object_list]
