@@ -295,64 +295,69 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     if sort not in valid_sorts or (sort == Sort.RELEVANCE and not query):
         sort = default_sort
 
-    base = ResourcePage.objects.live().public().descendant_of(index_page)
     selected = selected_values(FACETS, params)
     filters = {
         spec.param: spec.condition(ResourcePage, selected[spec.param]) for spec in FACETS if selected[spec.param]
     }
+    her_grades = grades_first_codes(user=user, params=params)
 
-    # The conditions, each as the resources it keeps; the facet query flags every resource with each.
-    conditions: dict[str, QuerySet] = {}
-    matched = base
-    if query:
-        matched = search(base, query)
-        conditions["q"] = matched
-    for param, condition in filters.items():
-        conditions[param] = ResourcePage.objects.filter(condition)
-    # The counts and the page's order depend only on these parameters (and her grades): kept until a publish.
+    def base() -> QuerySet:
+        return ResourcePage.objects.live().public().descendant_of(index_page)
+
+    def count() -> dict:
+        # The conditions, each as the resources it keeps; the facet query flags every resource with each.
+        conditions: dict[str, QuerySet] = {}
+        if query:
+            conditions["q"] = search(base(), query)
+        for param, condition in filters.items():
+            conditions[param] = ResourcePage.objects.filter(condition)
+        return facet_counts(base(), conditions)
+
+    def page_ids(start: int) -> list[int]:
+        results = search(base(), query) if query else base()
+        for condition in filters.values():
+            results = results.filter(condition)
+        if her_grades:
+            results = results.annotate(for_her_grades=_for_grades(her_grades)).order_by(
+                "-for_her_grades", "-first_published_at", "-pk"
+            )
+        elif sort == Sort.RELEVANCE:
+            results = results.order_by("-search_rank", "-pk")
+        elif sort == Sort.DOWNLOADS:
+            results = results.annotate(download_count=download_count_subquery())
+            results = results.order_by("-download_count", "-first_published_at")
+        elif sort == Sort.TITLE:
+            results = results.order_by("title")
+        else:
+            results = results.order_by("-first_published_at", "-pk")
+        return list(results.values_list("pk", flat=True)[start : start + PER_PAGE])
+
+    # The counts and the page's order depend only on these parameters (and her grades), never on who asks:
+    # kept until anything is published (the download order may lag by LISTING_SECONDS).
     selection = (
         index_page.pk,
         query,
         tuple((param, tuple(sorted(values))) for param, values in sorted(selected.items()) if values),
     )
-    counted = published_read(
-        ("library-counts", *selection), lambda: facet_counts(base, conditions), LISTING_SECONDS, local=False
-    )
+    counted = published_read(("library-counts", *selection), count, LISTING_SECONDS, local=False)
 
     # Each facet counts against every other filter, so a teacher sees what picking a value would give.
     facets = [Facet(spec.param, spec.label, _facet_options(spec, counted, selected[spec.param])) for spec in FACETS]
 
-    results = matched
-    for condition in filters.values():
-        results = results.filter(condition)
-    if sort == Sort.DOWNLOADS:
-        results = results.annotate(download_count=download_count_subquery())
-    her_grades = grades_first_codes(user=user, params=params)
-    if her_grades:
-        results = results.annotate(for_her_grades=_for_grades(her_grades)).order_by(
-            "-for_her_grades", "-first_published_at", "-pk"
-        )
-    elif sort == Sort.RELEVANCE:
-        results = results.order_by("-search_rank", "-pk")
-    elif sort == Sort.DOWNLOADS:
-        results = results.order_by("-download_count", "-first_published_at")
-    elif sort == Sort.TITLE:
-        results = results.order_by("title")
-    else:
-        results = results.order_by("-first_published_at", "-pk")
-    paginator = Paginator(results, PER_PAGE)
+    paginator = Paginator([], PER_PAGE)
     paginator.count = counted["total"]  # already counted with the facets
     page_obj = paginator.get_page(params.get("page"))
-    # The page's ids in order (kept with the counts; download order may lag by LISTING_SECONDS), then its cards.
     start = (page_obj.number - 1) * PER_PAGE
     ids = published_read(
         ("library-page", *selection, sort, tuple(her_grades), page_obj.number),
-        lambda: list(results.values_list("pk", flat=True)[start : start + PER_PAGE]),
+        lambda: page_ids(start),
         LISTING_SECONDS,
         local=False,
     )
+    # Cards need no body (a handout's problems): the StreamFields stay in the database.
     cards = (
         ResourcePage.objects.filter(pk__in=ids)
+        .defer_streamfields()
         .select_related("kind")
         .prefetch_related(
             "grades",
