@@ -230,8 +230,10 @@ def _cacheable_models() -> tuple[type, ...]:
 
 def mark_cacheable_page(page, request, serve_args, serve_kwargs):
     """Wagtail hook: flag the request when the page served may be stored for everyone."""
-    # A request with a session is never stored: skip the view-restriction queries for it.
+    # A request that is never stored (a session, search words) skips the view-restriction queries.
     if not _is_anonymous_request(request) or not isinstance(page, _cacheable_models()):
+        return None
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET" or _normalised_query(request) is None:
         return None
     if getattr(request, "is_preview", False) or page.get_view_restrictions():
         return None

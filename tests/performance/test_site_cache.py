@@ -80,6 +80,15 @@ def test_a_members_view_of_a_cacheable_page_runs_only_wagtails_own_restriction_c
     assert len([q for q in queries if '"wagtailcore_pageviewrestriction"' in q]) == 1, queries
 
 
+def test_an_anonymous_search_of_a_cacheable_page_runs_only_wagtails_own_restriction_check(home_page, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    StandardPageFactory(parent=home_page, title="About us", slug="about")
+
+    _, queries = _tables(Client(), "/about/?q=number")  # search words are never stored
+
+    assert len([q for q in queries if '"wagtailcore_pageviewrestriction"' in q]) == 1, queries
+
+
 @pytest.mark.usefixtures("page_cache")
 def test_an_anonymous_miss_still_checks_restrictions_before_storing(home_page):
     from wagtail.models import PageViewRestriction
