@@ -23,21 +23,19 @@ from . import rules
 from .models import Attendee, EventFormat, EventPage, EventSession, Registration
 
 
-def _user_registration_q(user, prefix: str = "") -> Q:
+def _user_registration_q(user) -> Q:
     """Registrations where the user is the buyer or a named attendee (by account or by a *verified* e-mail).
 
     Matching an unverified address would hand the meeting link to whoever signs up with an
-    attendee's e-mail first.
+    attendee's e-mail first. Attendees are a subquery, not a join: no duplicate rows to remove, and
+    each side can use its index.
     """
     from allauth.account.models import EmailAddress
     from django.db.models.functions import Lower
 
     verified = EmailAddress.objects.filter(user=user, verified=True).annotate(lower=Lower("email")).values("lower")
-    return (
-        Q(**{f"{prefix}purchaser": user})
-        | Q(**{f"{prefix}attendees__user": user})
-        | Q(**{f"{prefix}attendees__email__in": verified})
-    )
+    named = Attendee.objects.filter(Q(user=user) | Q(email__in=verified)).values("registration_id")
+    return Q(purchaser=user) | Q(pk__in=named)
 
 
 # --- contracts other apps use ---
@@ -48,7 +46,7 @@ def confirmed_event_ids_for_user(*, user) -> list[int]:
     return list(
         Registration.objects.filter(_user_registration_q(user), status=Registration.Status.CONFIRMED)
         .values_list("event_id", flat=True)
-        .distinct()
+        .distinct()  # two registrations for one workshop
     )
 
 
@@ -79,7 +77,6 @@ def dashboard_registrations(*, user) -> list[Registration]:
             ),
             event_has_sessions=Exists(EventSession.objects.filter(event=OuterRef("event"))),
         )
-        .distinct()
         .order_by("event__start", "id")
     )
     # Sessions only for the multi-day workshops among them: a one-day workshop costs no query.
@@ -286,7 +283,6 @@ def event_detail(*, event: EventPage, user) -> EventDetail:
             )
             .prefetch_related("attendees")
             .select_related("event")
-            .distinct()
         ]
     return EventDetail(
         seats_free=seats_free,
@@ -320,7 +316,7 @@ def registration_for_attendee(*, user, pk: int) -> Registration | None:
     """The buyer, a named attendee or staff may download the registration's calendar file."""
     qs = Registration.objects.select_related("event", "event__seat_counter")
     if not staff_can(user, StaffAction.REGISTRATION_REPORTS):
-        qs = qs.filter(_user_registration_q(user)).distinct()
+        qs = qs.filter(_user_registration_q(user))
     return qs.filter(pk=pk).first()
 
 
