@@ -23,6 +23,8 @@ from core.search import search_vector_column
 from .forms import HoneypotFormMixin, answers_as_initial
 from .throttle import throttle_allows
 
+SECTION_SECONDS = 3600
+
 
 class HomePage(Page):
     """The front page. One per site, created by the seeder; editors pick what it features."""
@@ -68,6 +70,29 @@ class HomePage(Page):
         "home.ConceptIndexPage",
     ]
     max_count = 1
+
+    def route(self, request, path_components):
+        # Every deeper page passes through a section (the catalogue, the library, the calendar): its page
+        # comes from the published cache instead of Wagtail's two queries. Only slugs that exist are kept.
+        if len(path_components) > 1 and path_components[0] in self._child_slugs():
+            (section,) = published_read(
+                ("section", self.pk, path_components[0]), lambda: (self._child(path_components[0]),), SECTION_SECONDS
+            )
+            if section is not None:
+                section._cached_parent_obj = self
+                return section.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def _child_slugs(self) -> frozenset[str]:
+        return published_read(
+            ("section-slugs", self.pk),
+            lambda: frozenset(self.get_children().values_list("slug", flat=True)),
+            SECTION_SECONDS,
+        )
+
+    def _child(self, slug: str):
+        child = self.get_children().filter(slug=slug).first()
+        return child.specific if child is not None else None
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import for_your_grades, home_featured

@@ -99,3 +99,42 @@ def test_an_anonymous_miss_still_checks_restrictions_before_storing(home_page):
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
     for _ in range(2):
         assert HIT_HEADER not in Client().get("/board/")
+
+
+def test_a_lesson_after_the_first_asks_nothing_of_the_catalogue_it_passes_through(course_builder, member):
+    from courses import services
+
+    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
+    services.enrollment_create(user=member, course=course)
+    client = Client()
+    client.force_login(member)
+
+    _, queries = _tables(client, lessons[0].url)
+
+    assert not [q for q in queries if '"courses_courseindexpage"' in q], queries
+
+
+def test_a_renamed_or_unpublished_section_routes_at_once(course_builder):
+    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
+    catalogue = course.get_parent().specific
+    old_url = course.url
+    assert Client().get(old_url).status_code == 200
+
+    catalogue.slug = "learn"
+    catalogue.save_revision().publish()
+    course.refresh_from_db()
+    assert Client().get(old_url).status_code == 404
+    assert Client().get(course.url).status_code == 200
+    assert course.url.startswith("/learn/")
+
+    catalogue.unpublish()
+    # Its pages go with it, as without the cache.
+    assert Client().get(course.url).status_code == 404
+
+
+def test_an_unknown_section_is_a_404_and_leaves_nothing_cached(home_page):
+    from core import page_cache
+
+    for n in range(3):
+        assert Client().get(f"/no-such-section-{n}/deeper/").status_code == 404
+    assert not [key for key in page_cache._LOCAL if "no-such-section" in key]
