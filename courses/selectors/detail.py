@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.urls import reverse
 
+from core.page_cache import published_read
 from members.access import Reason, can_enroll
 
 from .. import rules
@@ -89,12 +89,10 @@ def course_cta(*, course: CoursePage, user, outline: CourseOutline, prerequisite
 
 
 def _course_static_details(course: CoursePage, request=None) -> dict:
-    """The parts of a course page that are the same for everyone, cached until the course is republished."""
-    published = int(course.last_published_at.timestamp()) if course.last_published_at else 0
-    key = f"courses:details:{course.pk}:{course.latest_revision_id}:{published}"
-    details = cache.get(key)
-    if details is None:
-        details = {
+    """The parts of a course page that are the same for everyone, kept until anything is published."""
+
+    def build() -> dict:
+        return {
             "facilitators": [
                 {"name": f.name, "role": f.role, "bio": f.bio} for f in course.facilitators.all().order_by("sort_order")
             ],
@@ -106,9 +104,12 @@ def _course_static_details(course: CoursePage, request=None) -> dict:
             "prerequisites": [
                 {"id": p.pk, "title": p.title, "url": p.get_url(request)} for p in course.prerequisites.live()
             ],
+            "grade_bands": course.grade_band_labels,
         }
-        cache.set(key, details, 60 * 60)
-    return details
+
+    if request is not None and getattr(request, "is_preview", False):
+        return build()  # the editor's unsaved facilitators and tags, never the live page's
+    return published_read(("course-details", course.pk), build, 60 * 60)
 
 
 def course_detail(*, course: CoursePage, user, request=None) -> dict:
