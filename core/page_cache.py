@@ -29,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse
 
 GENERATION_KEY = "page-cache:generation"
@@ -277,6 +277,8 @@ def connect_signals() -> None:
     post_page_move.connect(_invalidate, dispatch_uid="page-cache-moved")
     post_save.connect(_on_page_saved, dispatch_uid="page-cache-page-saved")
     post_delete.connect(_on_page_deleted, dispatch_uid="page-cache-page-deleted")
+    # A deploy runs migrate: entries written by the old code (their shapes may differ) are forgotten.
+    post_migrate.connect(bump_generation, sender=apps.get_app_config("core"), dispatch_uid="page-cache-migrated")
     for label in settings.PAGE_CACHE_INVALIDATED_BY:
         model = apps.get_model(label)
         receiver = _on_settings_saved if issubclass(model, BaseSiteSetting) else _invalidate

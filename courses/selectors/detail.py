@@ -104,7 +104,7 @@ def _course_static_details(course: CoursePage, request=None) -> dict:
             "prerequisites": [
                 {"id": p.pk, "title": p.title, "url": p.get_url(request)} for p in course.prerequisites.live()
             ],
-            "grade_bands": course.grade_band_labels,
+            "grade_bands": course.grade_band_labels(),
         }
 
     if request is not None and getattr(request, "is_preview", False):

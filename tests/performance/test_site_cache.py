@@ -138,3 +138,15 @@ def test_an_unknown_section_is_a_404_and_leaves_nothing_cached(home_page):
     for n in range(3):
         assert Client().get(f"/no-such-section-{n}/deeper/").status_code == 404
     assert not [key for key in page_cache._LOCAL if "no-such-section" in key]
+
+
+def test_a_deploys_migrate_forgets_every_cached_read():
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from core.page_cache import published_read
+
+    assert published_read(("probe",), lambda: "written by the old code", 60) == "written by the old code"
+    core = apps.get_app_config("core")
+    post_migrate.send(sender=core, app_config=core, verbosity=0, interactive=False, using="default", apps=apps, plan=[])
+    assert published_read(("probe",), lambda: "built by the new code", 60) == "built by the new code"
