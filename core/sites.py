@@ -36,6 +36,10 @@ def site_for_request(request) -> Site | None:
     parts = ("site", request.get_host(), request.get_port())
     (site,) = published_read(parts, lambda: _find_site(request), SITE_SECONDS)
     request._wagtail_site = site
+    # What every page URL is built from (Wagtail reads it from its own cache once per request otherwise).
+    request._wagtail_cached_site_root_paths = published_read(
+        ("site-root-paths",), Site.get_site_root_paths, SITE_SECONDS
+    )
     return site
 
 

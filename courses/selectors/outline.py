@@ -175,12 +175,14 @@ def _tree_query(*, path: str, depth: int, with_course: bool) -> list[dict]:
         "release": F("modulepage__release_after_days"),
         "module_summary": F("modulepage__summary"),
     }
-    if with_course:
-        annotations.update(_course_columns())
-        page_fields = [f.attname for f in Page._meta.concrete_fields]
-    else:
-        page_fields = ["id", "title", "depth", "path", "url_path"]
-    return list(rows.values(*page_fields, **annotations))
+    page_fields = ["id", "title", "depth", "path", "url_path"]
+    tree_fields = [*page_fields, *annotations]
+    if not with_course:
+        return list(rows.values(*page_fields, **annotations))
+    annotations.update(_course_columns())
+    found = list(rows.values(*[f.attname for f in Page._meta.concrete_fields], **annotations))
+    # Only the course's own row keeps every column (it becomes the CoursePage); the tree rows stay small.
+    return found[:1] + [{name: row[name] for name in tree_fields} for row in found[1:]]
 
 
 def _course_from_row(row: dict) -> CoursePage:
