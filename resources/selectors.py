@@ -348,25 +348,27 @@ def library_listing(*, index_page, params: QueryDict, user) -> Listing:
     paginator.count = counted["total"]  # already counted with the facets
     page_obj = paginator.get_page(params.get("page"))
     start = (page_obj.number - 1) * PER_PAGE
-    ids = published_read(
-        ("library-page", *selection, sort, tuple(her_grades), page_obj.number),
-        lambda: page_ids(start),
-        LISTING_SECONDS,
-        local=False,
-    )
-    # Cards need no body (a handout's problems): the StreamFields stay in the database.
-    cards = (
-        ResourcePage.objects.filter(pk__in=ids)
-        .defer_streamfields()
-        .select_related("kind")
-        .prefetch_related(
-            "grades",
-            "lesson_parts",
-            Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
+
+    def page_cards() -> list[ResourcePage]:
+        ids = page_ids(start)
+        # Cards need no body (a handout's problems): the StreamFields stay in the database.
+        cards = (
+            ResourcePage.objects.filter(pk__in=ids)
+            .defer_streamfields()
+            .select_related("kind")
+            .prefetch_related(
+                "grades",
+                "lesson_parts",
+                Prefetch("preview_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)),
+            )
         )
+        by_id = {card.pk: card for card in cards} if ids else {}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    # The page's cards in order, the same for everyone who asks the same (her saved marks are added below).
+    page_obj.object_list = published_read(
+        ("library-page", *selection, sort, tuple(her_grades), page_obj.number), page_cards, LISTING_SECONDS, local=False
     )
-    by_id = {card.pk: card for card in cards} if ids else {}
-    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
 
     facet_labels = {spec.param: spec.label for spec in FACETS}
     active = active_filters(facets, selected, params)

@@ -389,7 +389,7 @@ def test_a_repeated_library_search_is_counted_once_until_a_publish(library, cata
         total = library_listing(index_page=library, params=params, user=visitor).total
     with CaptureQueriesContext(connection) as again:
         assert library_listing(index_page=library, params=params, user=visitor).total == total
-    # The facet statement and the page's ids come from the cache; the cards are still read.
+    # The facet statement and the page of cards come from the cache; her saved marks are read per request.
     assert len(again.captured_queries) <= len(first.captured_queries) - 2
 
     ResourcePageFactory(parent=library, title="Fraction menu game", lesson_parts=[taxonomy["menu"]])
