@@ -124,6 +124,8 @@ def published_read(parts: tuple, build: Callable[[], T], timeout: int, *, local:
         return build()
     if value is None:
         value = build()
+        if value is None:  # nothing found (a made-up URL): never stored, so it costs no memory
+            return value
         try:
             cache.set(key, value, timeout)
         except Exception:

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.fields import CentsAsDollarsField
+from core.page_cache import published_read
 from core.search import search_vector_column
 from members.access import AccessLevel, can_view_lesson
 
@@ -37,6 +38,19 @@ class _OneQueryViewRestrictions:
             models.Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
             | models.Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
         )
+
+
+ROUTED_PAGE_SECONDS = 3600
+
+
+def _page_at(model, url_path: str):
+    """The page of this type at this URL path: from the published cache (a miss is never kept), else one query."""
+    return published_read(
+        ("page-at", model._meta.label, url_path),
+        lambda: model.objects.filter(url_path=url_path).first(),
+        ROUTED_PAGE_SECONDS,
+        local=False,
+    )
 
 
 class CourseIndexPage(Page):
@@ -60,11 +74,11 @@ class CourseIndexPage(Page):
             return super().route(request, path_components)
         if len(path_components) == 3:
             # A lesson: its course is loaded with the outline (courses.selectors.lesson_course_and_outline).
-            lesson = LessonPage.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+            lesson = _page_at(LessonPage, f"{self.url_path}{'/'.join(path_components)}/")
             if lesson is None:
                 raise Http404
             return lesson.route(request, [])
-        course = CoursePage.objects.filter(url_path=f"{self.url_path}{path_components[0]}/").first()
+        course = _page_at(CoursePage, f"{self.url_path}{path_components[0]}/")
         if course is None:
             raise Http404
         course._cached_parent_obj = self
@@ -209,7 +223,7 @@ class CoursePage(_OneQueryViewRestrictions, Page):
         if not path_components or len(path_components) > 2:
             return super().route(request, path_components)
         model = ModulePage if len(path_components) == 1 else LessonPage
-        page = model.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+        page = _page_at(model, f"{self.url_path}{'/'.join(path_components)}/")
         if page is None:
             raise Http404
         page._course = self

@@ -150,3 +150,30 @@ def test_a_deploys_migrate_forgets_every_cached_read():
     core = apps.get_app_config("core")
     post_migrate.send(sender=core, app_config=core, verbosity=0, interactive=False, using="default", apps=apps, plan=[])
     assert published_read(("probe",), lambda: "built by the new code", 60) == "built by the new code"
+
+
+def test_a_lesson_after_the_first_is_found_without_a_query_and_a_renamed_one_at_once(course_builder, member):
+    from courses import services
+
+    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
+    services.enrollment_create(user=member, course=course)
+    client = Client()
+    client.force_login(member)
+    lesson = lessons[0]
+
+    _, queries = _tables(client, lesson.url)
+    assert not [q for q in queries if '"courses_lessonpage"' in q and "url_path" in q], queries
+
+    old_url = lesson.url
+    lesson.slug = "renamed-lesson"
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    assert client.get(old_url).status_code == 404
+    assert client.get(lesson.url).status_code == 200
+
+
+def test_nothing_found_is_never_stored():
+    from core.page_cache import published_read
+
+    assert published_read(("probe-missing",), lambda: None, 60) is None
+    assert published_read(("probe-missing",), lambda: "found later", 60) == "found later"

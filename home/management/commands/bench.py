@@ -362,7 +362,7 @@ Last output of `make bench` (`manage.py bench`), {timezone.localtime():%Y-%m-%d 
 **Machine:** {machine["cpus"]} CPUs ({machine["cpu"]}), {machine["memory"]} RAM, {machine["os"]},
 Python {machine["python"]}, PostgreSQL {machine["postgresql"]}; load average at the end of the run: {machine["load"]}.
 
-**Setup:** gunicorn, {opts["workers"]} sync workers on 127.0.0.1 (never recycled), `aln_site.settings.bench` (production settings:
+**Setup:** gunicorn, {opts["workers"]} sync workers of one thread each on 127.0.0.1 (never recycled), `aln_site.settings.bench` (production settings:
 DEBUG off, WhiteNoise, Redis cache, persistent connections `CONN_MAX_AGE={settings.DATABASES["default"]["CONN_MAX_AGE"]}`);
 wrk with {opts["connections"]} connections and 2 threads, {opts["warmup"]} s warm-up then {opts["duration"]} s per URL;
 member pages with a logged-in member's session cookie. Data: `manage.py seed_scale` (100 courses x 3 modules x
@@ -370,6 +370,9 @@ member pages with a logged-in member's session cookie. Data: `manage.py seed_sca
 Queries are counted with the test client, one request after a warm one, with the anonymous page cache off
 (what building the page costs; wrk runs with it on); "at 1/10" on a second database seeded with `--scale 0.1`.
 The floor is requested as the member (the page cache never serves a session), the ceiling anonymously. The two references are served by the same process in the same run.
+Searches that repeat one query are answered from the published-read cache after the first request (rankings,
+facet counts and a page of cards are kept until anything is published); the "uncached" rows exclude a new made-up
+word on every request, so each one ranks and counts from scratch.
 The whole `manage.py bench` took {elapsed:.0f} s (seeding included when it had to seed).
 
 {table}
