@@ -146,19 +146,35 @@ TREE_SECONDS = 3600
 def _tree_rows(*, path: str, depth: int, user, with_course: bool = False) -> list[dict]:
     """The course's modules and lessons (and, if asked, the course row itself) in path order, each with
     "done" for this learner: the tree from the published-content cache, her completions in one query."""
-    rows = published_read(
+    rows = _published_tree(path=path, depth=depth, with_course=with_course)
+    if user is not None and user.is_authenticated:
+        done = completed_lesson_ids(user=user, lesson_ids=[row["id"] for row in rows if row["minutes"] is not None])
+        for row in rows:
+            row["done"] = row["id"] in done
+    return rows
+
+
+def _published_tree(*, path: str, depth: int, with_course: bool = False) -> list[dict]:
+    return published_read(
         ("course-tree", path, with_course),
         lambda: _tree_query(path=path, depth=depth, with_course=with_course),
         TREE_SECONDS,
     )
-    if user is not None and user.is_authenticated:
-        lesson_ids = [row["id"] for row in rows if row["minutes"] is not None]
-        done = set(
-            LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True)
-        )
-        for row in rows:
-            row["done"] = row["id"] in done
-    return rows
+
+
+def published_lessons(course: CoursePage) -> list[dict]:
+    """The course's live lessons under live modules, in order (id, title, path, url_path, minutes, required),
+    from the published cache: no query once warm."""
+    rows = _published_tree(path=course.path, depth=course.depth)
+    modules = {row["path"] for row in rows if row["minutes"] is None and row["depth"] == course.depth + 1}
+    return [row for row in rows if row["minutes"] is not None and row["path"][: -Page.steplen] in modules]
+
+
+def completed_lesson_ids(*, user, lesson_ids: list[int]) -> set[int]:
+    """Which of these lessons the user completed: one query."""
+    if not lesson_ids:
+        return set()
+    return set(LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
 
 
 def _tree_query(*, path: str, depth: int, with_course: bool) -> list[dict]:

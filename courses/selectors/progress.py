@@ -19,7 +19,7 @@ from ..models import (
     LessonCompletion,
     ReflectionResponse,
 )
-from .outline import _relative_url, resume_target
+from .outline import _relative_url, completed_lesson_ids, published_lessons, resume_target
 
 
 @dataclass
@@ -71,9 +71,10 @@ class _Row:
 
 
 def progress_for_enrollments(*, user, enrollments: list[Enrollment], request=None) -> list[CourseProgress]:
-    """Progress of each enrollment, in two queries whatever the number of courses or lessons."""
-    courses = [e.course for e in enrollments]
-    lessons = _lessons_for_courses(courses, done_by=user)
+    """Progress of each enrollment, in two queries (her completions, certificates) once the course trees are cached."""
+    # Each course's lessons from the published cache, her completions of all of them in one query.
+    lessons = {e.course_id: published_lessons(e.course) for e in enrollments}
+    done = completed_lesson_ids(user=user, lesson_ids=[row["id"] for rows in lessons.values() for row in rows])
     certificates = (
         {c.enrollment_id: c for c in Certificate.objects.filter(enrollment__in=enrollments)} if enrollments else {}
     )
@@ -87,7 +88,7 @@ def progress_for_enrollments(*, user, enrollments: list[Enrollment], request=Non
                 r["title"],
                 _relative_url(course_url, course, r["url_path"]),
                 bool(r["required"]),
-                r["done"],
+                r["id"] in done,
             )
             for r in lessons.get(course.pk, [])
         ]
