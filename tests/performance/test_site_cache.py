@@ -177,3 +177,18 @@ def test_nothing_found_is_never_stored():
 
     assert published_read(("probe-missing",), lambda: None, 60) is None
     assert published_read(("probe-missing",), lambda: "found later", 60) == "found later"
+
+
+def test_breadcrumbs_come_from_the_cache_and_follow_a_renamed_parent(home_page):
+    about = StandardPageFactory(parent=home_page, title="About us", slug="about")
+    team = StandardPageFactory(parent=about, title="Our team", slug="team")
+
+    response, queries = _tables(Client(), team.url)
+    html = response.content.decode()
+    assert '<a href="/">Home</a>' in html and '<a href="/about/">About us</a>' in html
+    ancestors = [q for q in queries if '"wagtailcore_page"."title"' in q and '"wagtailcore_page"."path" IN' in q]
+    assert not ancestors, queries
+
+    about.title = "Who we are"
+    about.save_revision().publish()
+    assert '<a href="/about/">Who we are</a>' in Client().get(team.url).content.decode()
