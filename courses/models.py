@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from core.fields import CentsAsDollarsField
 from core.page_cache import published_read
+from core.pages import PublishedViewRestrictionsMixin
 from core.search import search_vector_column
 from members.access import AccessLevel, can_view_lesson
 
@@ -25,19 +26,6 @@ from .blocks import LessonStreamBlock
 from .rules import module_opens_on
 
 COURSE_ACCESS_CHOICES = [(c.value, c.label) for c in AccessLevel if c != AccessLevel.COURSE]
-
-
-class _OneQueryViewRestrictions:
-    """Wagtail's privacy check for this page and its ancestors (aliases resolved) in one query, not two."""
-
-    def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        chain = Page.objects.filter(path__in=[self.path[: i * self.steplen] for i in range(1, self.depth + 1)])
-        return PageViewRestriction.objects.filter(
-            models.Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
-            | models.Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
-        )
 
 
 ROUTED_PAGE_SECONDS = 3600
@@ -51,6 +39,10 @@ def _page_at(model, url_path: str):
         ROUTED_PAGE_SECONDS,
         local=False,
     )
+
+
+# Migration 0002 names this base class; it is the same mixin.
+_OneQueryViewRestrictions = PublishedViewRestrictionsMixin
 
 
 class CourseIndexPage(Page):
@@ -122,7 +114,7 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CoursePage(_OneQueryViewRestrictions, Page):
+class CoursePage(PublishedViewRestrictionsMixin, Page):
     """A self-paced course. Staff create it in the catalogue, then add modules and lessons under it."""
 
     summary = models.TextField(help_text="One or two sentences for listings and the top of the course page.")
@@ -261,7 +253,7 @@ class _InCourse:
         return self._course
 
 
-class ModulePage(_InCourse, _OneQueryViewRestrictions, Page):
+class ModulePage(_InCourse, PublishedViewRestrictionsMixin, Page):
     """An ordered group of lessons. Staff create modules under a course, in the order taught."""
 
     summary = models.TextField(blank=True)
@@ -296,7 +288,7 @@ class ModulePage(_InCourse, _OneQueryViewRestrictions, Page):
         return context
 
 
-class LessonPage(_InCourse, _OneQueryViewRestrictions, Page):
+class LessonPage(_InCourse, PublishedViewRestrictionsMixin, Page):
     """One lesson. Staff write lessons under a module; learners see them only with access."""
 
     class CompletionRule(models.TextChoices):

@@ -293,6 +293,8 @@ PAGE_CACHE_INVALIDATED_BY = [
     "taxonomy.Topic",
     "home.SiteSettings",
     "wagtailcore.Site",
+    # Which pages carry a view restriction is a published read too (core.pages.restricted_paths).
+    "wagtailcore.PageViewRestriction",
 ]
 
 # --- Celery ---

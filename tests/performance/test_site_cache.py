@@ -192,3 +192,34 @@ def test_breadcrumbs_come_from_the_cache_and_follow_a_renamed_parent(home_page):
     about.title = "Who we are"
     about.save_revision().publish()
     assert '<a href="/about/">Who we are</a>' in Client().get(team.url).content.decode()
+
+
+def test_a_lesson_nothing_restricts_asks_for_no_view_restriction(course_builder, member):
+    from courses import services
+
+    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
+    services.enrollment_create(user=member, course=course)
+    client = Client()
+    client.force_login(member)
+
+    _, queries = _tables(client, lessons[0].url)
+
+    assert not [q for q in queries if '"wagtailcore_pageviewrestriction"' in q], queries
+
+
+def test_a_restriction_added_or_removed_applies_at_once(course_builder):
+    from wagtail.models import PageViewRestriction
+
+    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
+    lesson_url = lessons[0].url
+    assert Client().get(course.url).status_code == 200  # the restriction map is now cached
+
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="staffroom"
+    )
+    for url in (course.url, lesson_url):
+        response = Client().get(url)
+        assert response.status_code == 200 and b'name="password"' in response.content, url  # the password form
+
+    restriction.delete()
+    assert b'name="password"' not in Client().get(course.url).content
