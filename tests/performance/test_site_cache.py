@@ -101,13 +101,19 @@ def test_an_anonymous_miss_still_checks_restrictions_before_storing(home_page):
         assert HIT_HEADER not in Client().get("/board/")
 
 
-def test_a_lesson_after_the_first_asks_nothing_of_the_catalogue_it_passes_through(course_builder, member):
+def _enrolled_client(course_builder, member):
+    """A signed-in member enrolled in a free four-lesson course: (client, course, lessons)."""
     from courses import services
 
     course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
     services.enrollment_create(user=member, course=course)
     client = Client()
     client.force_login(member)
+    return client, course, lessons
+
+
+def test_a_lesson_after_the_first_asks_nothing_of_the_catalogue_it_passes_through(course_builder, member):
+    client, course, lessons = _enrolled_client(course_builder, member)
 
     _, queries = _tables(client, lessons[0].url)
 
@@ -153,12 +159,7 @@ def test_a_deploys_migrate_forgets_every_cached_read():
 
 
 def test_a_lesson_after_the_first_is_found_without_a_query_and_a_renamed_one_at_once(course_builder, member):
-    from courses import services
-
-    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
-    services.enrollment_create(user=member, course=course)
-    client = Client()
-    client.force_login(member)
+    client, course, lessons = _enrolled_client(course_builder, member)
     lesson = lessons[0]
 
     _, queries = _tables(client, lesson.url)
@@ -195,12 +196,7 @@ def test_breadcrumbs_come_from_the_cache_and_follow_a_renamed_parent(home_page):
 
 
 def test_a_lesson_nothing_restricts_asks_for_no_view_restriction(course_builder, member):
-    from courses import services
-
-    course, lessons = course_builder(title="Launch routines", slug="launch-routines", access_level="free")
-    services.enrollment_create(user=member, course=course)
-    client = Client()
-    client.force_login(member)
+    client, course, lessons = _enrolled_client(course_builder, member)
 
     _, queries = _tables(client, lessons[0].url)
 
